@@ -1,0 +1,88 @@
+import type { Logger } from "pino";
+import type { ProbotOctokit } from "probot";
+import { type Plan, target, type Write } from "../domain/plan.js";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface ApplyOptions {
+  octokit: Octokit;
+  log: Logger;
+  /** Log each write and perform none. */
+  dryRun: boolean;
+}
+
+export interface Applied {
+  write: Write;
+  performed: boolean;
+  /** Response data of the write, when performed. */
+  data?: unknown;
+}
+
+const PIN_ISSUE = `mutation($issueId: ID!) { pinIssue(input: { issueId: $issueId }) { issue { number } } }`;
+const TRANSFER_ISSUE = `mutation($issueId: ID!, $repositoryId: ID!) {
+  transferIssue(input: { issueId: $issueId, repositoryId: $repositoryId }) { issue { number url } }
+}`;
+
+// biome-ignore lint/suspicious/noExplicitAny: each row passes the write's own params, typed by Write
+type Performer = (octokit: Octokit, params: any) => Promise<unknown>;
+
+const performers: Record<Write["op"], Performer> = {
+  "advisory.create": async (o, p) => (await o.rest.securityAdvisories.createRepositoryAdvisory(p)).data,
+  "advisory.update": async (o, p) => (await o.rest.securityAdvisories.updateRepositoryAdvisory(p)).data,
+  "advisory.fork": async (o, p) => (await o.rest.securityAdvisories.createFork(p)).data,
+  "advisory.cve": async (o, p) => (await o.rest.securityAdvisories.createRepositoryAdvisoryCveRequest(p)).data,
+  "issue.create": async (o, p) => (await o.rest.issues.create(p)).data,
+  "issue.update": async (o, p) => (await o.rest.issues.update(p)).data,
+  "issue.comment": async (o, p) => (await o.rest.issues.createComment(p)).data,
+  "comment.update": async (o, p) => (await o.rest.issues.updateComment(p)).data,
+  "comment.react": async (o, p) => (await o.rest.reactions.createForIssueComment(p)).data,
+  "label.create": async (o, p) => (await o.rest.issues.createLabel(p)).data,
+  "release.update": async (o, p) => (await o.rest.repos.updateRelease(p)).data,
+  "team.removeMember": async (o, p) => (await o.rest.teams.removeMembershipForUserInOrg(p)).data,
+  "issue.pin": (o, p) => o.graphql(PIN_ISSUE, { issueId: p.issue_node_id }),
+  "issue.transfer": (o, p) =>
+    o.graphql(TRANSFER_ISSUE, { issueId: p.issue_node_id, repositoryId: p.repository_node_id }),
+};
+
+/**
+ * The only way the app writes to GitHub. Writes run in order; the first failure stops the plan and
+ * is thrown with the writes already performed, so the caller can report it and the next reconcile
+ * (which re-reads GitHub) finishes the rest.
+ */
+export async function apply(plan: Plan, { octokit, log, dryRun }: ApplyOptions): Promise<Applied[]> {
+  const done: Applied[] = [];
+  for (const write of plan) {
+    const line = { op: write.op, target: target(write), why: write.why };
+    if (dryRun) {
+      log.info({ ...line, dryRun: true }, `dry run: would ${write.op} ${line.target}`);
+      done.push({ write, performed: false });
+      continue;
+    }
+    try {
+      const data = await performers[write.op](octokit, write.params);
+      log.debug(line, `${write.op} ${line.target}`);
+      done.push({ write, performed: true, data });
+    } catch (err) {
+      throw new ApplyError(write, done, err);
+    }
+  }
+  return done;
+}
+
+/** A write GitHub refused or that failed, with the writes performed before it. */
+export class ApplyError extends Error {
+  readonly status: number | undefined;
+  constructor(
+    readonly write: Write,
+    readonly done: Applied[],
+    cause: unknown,
+  ) {
+    const status = (cause as { status?: number }).status;
+    const reason = (cause as { response?: { data?: { message?: string } } }).response?.data?.message;
+    super(`${write.op} ${target(write)} failed${status ? ` (${status}${reason ? `: ${reason}` : ""})` : ""}`, {
+      cause,
+    });
+    this.name = "ApplyError";
+    this.status = status;
+  }
+}

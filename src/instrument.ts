@@ -1,0 +1,64 @@
+import type { Logger } from "pino";
+
+export type Outcome = "done" | "ignored" | "failed";
+
+/** What a handler reports about one event, for the single log line that closes it. */
+export interface EventReport {
+  outcome: Outcome;
+  /** Short, content-free explanation: `"2 writes"`, `"not a tracker repo"`. */
+  detail?: string;
+  writes?: number;
+}
+
+interface EventContext {
+  id: string;
+  name: string;
+  payload: unknown;
+  log: Logger;
+}
+
+function describe(payload: unknown): Record<string, unknown> {
+  const p = (payload ?? {}) as {
+    action?: unknown;
+    installation?: { id?: unknown };
+    repository?: { full_name?: unknown };
+  };
+  return {
+    action: typeof p.action === "string" ? p.action : undefined,
+    installation: typeof p.installation?.id === "number" ? p.installation.id : undefined,
+    repo: typeof p.repository?.full_name === "string" ? p.repository.full_name : undefined,
+  };
+}
+
+/**
+ * Wraps an event handler so every delivery ends in exactly one structured log line with its outcome and
+ * duration. A failure is logged with its context and does not escape to Probot (which would log it
+ * again and answer 500 to GitHub for a delivery that redelivery would not fix).
+ */
+export function instrument<C extends EventContext>(
+  handler: (context: C) => Promise<EventReport>,
+  now: () => number = () => performance.now(),
+): (context: C) => Promise<void> {
+  return async (context) => {
+    const started = now();
+    const base = { event: context.name, delivery: context.id, ...describe(context.payload) };
+    try {
+      const report = await handler(context);
+      context.log.info(
+        {
+          ...base,
+          outcome: report.outcome,
+          detail: report.detail,
+          writes: report.writes,
+          durationMs: Math.round(now() - started),
+        },
+        `${context.name} ${report.outcome}`,
+      );
+    } catch (err) {
+      context.log.error(
+        { ...base, outcome: "failed", err, durationMs: Math.round(now() - started) },
+        `${context.name} failed`,
+      );
+    }
+  };
+}

@@ -1,0 +1,63 @@
+import { getTransformStream } from "@probot/pino";
+import pino, { type Logger } from "pino";
+
+/**
+ * Paths pino removes from every log line: credentials, and advisory text that is embargoed until
+ * publication. The app logs GHSA ids and repositories, never content; these paths are the safety net.
+ */
+export const REDACT_PATHS = [
+  "privateKey",
+  "*.privateKey",
+  "secret",
+  "*.secret",
+  "webhookSecret",
+  "*.webhookSecret",
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "err.request.headers.authorization",
+  "description",
+  "*.description",
+  "*.*.description",
+  "body",
+  "*.body",
+  "err.request.body",
+  "err.response.data",
+  "err.cause.request.body",
+  "err.cause.response.data",
+];
+
+export interface LogOptions {
+  level?: string | undefined;
+  format?: "json" | "pretty" | undefined;
+  /** Where JSON lines go; defaults to stdout. Tests pass a stream to read the output. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** The app's logger: Probot's formatting (LOG_FORMAT json|pretty) with redaction. */
+export async function createLogger(options: LogOptions = {}): Promise<Logger> {
+  const pinoOptions = {
+    name: "probot",
+    level: options.level ?? "info",
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+  };
+  const transform = await getTransformStream({ logFormat: options.format ?? "json" });
+  transform.pipe((options.destination ?? pino.destination(1)) as NodeJS.WritableStream);
+  return pino(pinoOptions, transform);
+}
+
+export function logOptionsFromEnv(env: NodeJS.ProcessEnv): LogOptions {
+  const format = env.LOG_FORMAT
+    ? env.LOG_FORMAT === "pretty"
+      ? "pretty"
+      : "json"
+    : env.NODE_ENV === "production"
+      ? "json"
+      : "pretty";
+  return { level: env.LOG_LEVEL || "info", format };
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  DRY_RUN: flag,
+  SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  SWEEP_TOKEN: z
+    .string()
+    .min(16, "SWEEP_TOKEN must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+});
+
+/** Process-wide settings of the app, read once from the environment. */
+export interface Settings {
+  /** Log every planned write and perform none. */
+  dryRun: boolean;
+  /** Minutes between in-process sweeps; 0 turns the timer off. */
+  sweepIntervalMinutes: number;
+  /** Bearer token that enables `POST /api/advisory-bot/sweep`; unset = route off. */
+  sweepToken: string | undefined;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return {
+    dryRun: parsed.data.DRY_RUN,
+    sweepIntervalMinutes: parsed.data.SWEEP_INTERVAL_MINUTES,
+    sweepToken: parsed.data.SWEEP_TOKEN,
+  };
+}

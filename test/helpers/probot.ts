@@ -1,0 +1,26 @@
+import type { Logger } from "pino";
+import pino from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "./keys.js";
+
+/** Probot's Octokit without retries and throttling, so a missing mock fails at once. */
+export const TestOctokit = ProbotOctokit.defaults({
+  retry: { enabled: false },
+  throttle: { enabled: false },
+});
+
+export function testProbot(options: { log?: Logger; baseUrl?: string } = {}): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey: TEST_PRIVATE_KEY,
+    secret: TEST_WEBHOOK_SECRET,
+    Octokit: TestOctokit,
+    log: options.log ?? pino({ level: "silent" }),
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  });
+}
+
+/** An installation Octokit for gateway and workflow tests (nock answers its requests). */
+export function testOctokit(baseUrl = "https://api.github.com"): InstanceType<typeof ProbotOctokit> {
+  return new TestOctokit({ auth: { token: "test-token" }, baseUrl });
+}
