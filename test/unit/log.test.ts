@@ -24,12 +24,23 @@ describe("log redaction", () => {
   it("never writes tokens, private keys or the webhook secret", async () => {
     const { log, text } = await capturingLogger();
     log.info({ privateKey: TEST_PRIVATE_KEY, secret: "s3cr3t-webhook", token: "ghs_abcdefghijklmnop" }, "options");
-    log.info({ auth: { token: "ghs_nested_token_value" }, headers: { authorization: "token ghs_header_value" } }, "auth");
+    log.info(
+      { auth: { token: "ghs_nested_token_value" }, headers: { authorization: "token ghs_header_value" } },
+      "auth",
+    );
     log.error({ err: { request: { headers: { authorization: "token ghs_err_value" }, body: EMBARGOED } } }, "failed");
     await settle();
     const out = text();
     expect(out).toContain("options");
-    for (const secret of ["BEGIN RSA PRIVATE KEY", "s3cr3t-webhook", "ghs_abcdefghijklmnop", "ghs_nested_token_value", "ghs_header_value", "ghs_err_value", "crafted manifest"]) {
+    for (const secret of [
+      "BEGIN RSA PRIVATE KEY",
+      "s3cr3t-webhook",
+      "ghs_abcdefghijklmnop",
+      "ghs_nested_token_value",
+      "ghs_header_value",
+      "ghs_err_value",
+      "crafted manifest",
+    ]) {
       expect(out).not.toContain(secret);
     }
   });
