@@ -1,5 +1,16 @@
-import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
+import { timingSafeEqual } from "node:crypto";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
+import { loadConfig } from "./config/load.js";
+import { CONFIG_PATH } from "./config/schema.js";
+import type { Octokit } from "./github/types.js";
+import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
+import { pathOf, type RouteHandler, sendJson } from "./http.js";
+import { type EventReport, instrument } from "./instrument.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
+import { KeyedLock } from "./workflows/lock.js";
+import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
+import { reconcileOrg } from "./workflows/reconcile.js";
+import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
 
 /** What the app needs from its surroundings; tests and the demo inject their own. */
 export interface AppDeps {
@@ -8,19 +19,225 @@ export interface AppDeps {
   now: () => Date;
 }
 
+export interface SweepSummary {
+  startedAt: string;
+  durationMs: number;
+  installations: number;
+  orgs: OrgSweepSummary[];
+  errors: Array<{ installation: number; message: string }>;
+}
+
 export interface AdvisoryBot {
   /** The Probot application function. */
   app: ApplicationFunction;
+  /** One sweep of every installation; concurrent calls share the sweep in progress. */
+  sweepAll(): Promise<SweepSummary>;
+}
+
+export const SWEEP_PATH = "/api/advisory-bot/sweep";
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "", "utf8");
+  const want = Buffer.from(token, "utf8");
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** Paths whose change on the default branch can change who staffs an advisory. */
+function touches(paths: Iterable<string>, files: readonly string[]): boolean {
+  const wanted = new Set([...files.map((f) => f.toLowerCase()), CONFIG_PATH.toLowerCase()]);
+  for (const p of paths) if (wanted.has(p.toLowerCase())) return true;
+  return false;
 }
 
 /**
  * Builds the app: routes events, commands and sweeps to workflows; nothing else lives here.
  */
 export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
-  const app = (probot: Probot, _options: ApplicationFunctionOptions): void => {
-    probot.log.info({ dryRun: deps.settings.dryRun }, "oras-advisory-bot loaded");
+  const lock = new KeyedLock();
+  const steps: OrgStep[] = [];
+  let probotRef: Probot | undefined;
+  let botLogin: Promise<string> | undefined;
+  let sweeping: Promise<SweepSummary> | undefined;
+
+  const appLogin = (probot: Probot): Promise<string> => {
+    botLogin ??= probot
+      .auth()
+      .then((o) => o.rest.apps.getAuthenticated())
+      .then(({ data }) => `${data?.slug ?? "oras-advisory-bot"}[bot]`)
+      .catch((err: unknown) => {
+        botLogin = undefined;
+        throw err;
+      });
+    return botLogin;
   };
-  return { app };
+
+  const runContext = async (
+    probot: Probot,
+    octokit: Octokit,
+    log: Context["log"],
+    org: string,
+  ): Promise<RunContext> => ({
+    octokit,
+    log,
+    org,
+    now: deps.now(),
+    dryRun: deps.settings.dryRun,
+    botLogin: await appLogin(probot),
+  });
+
+  const sweepAll = async (): Promise<SweepSummary> => {
+    const probot = probotRef;
+    if (!probot) throw new Error("the app is not loaded yet");
+    sweeping ??= (async () => {
+      const started = performance.now();
+      const summary: SweepSummary = {
+        startedAt: deps.now().toISOString(),
+        durationMs: 0,
+        installations: 0,
+        orgs: [],
+        errors: [],
+      };
+      const appOctokit = await probot.auth();
+      const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
+      summary.installations = installations.length;
+      for (const installation of installations) {
+        const account = installation.account as { login?: string; type?: string } | null;
+        if (!account?.login || account.type !== "Organization") continue;
+        const log = probot.log.child({ installation: installation.id, org: account.login });
+        try {
+          const octokit = (await probot.auth(installation.id)) as Octokit;
+          const ctx = await runContext(probot, octokit, log, account.login);
+          const org = await sweepOrg(ctx, lock, steps);
+          log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");
+          summary.orgs.push(org);
+        } catch (err) {
+          log.error({ err }, "sweep failed");
+          summary.errors.push({
+            installation: installation.id,
+            message: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
+      summary.durationMs = Math.round(performance.now() - started);
+      return summary;
+    })().finally(() => {
+      sweeping = undefined;
+    });
+    return sweeping;
+  };
+
+  const sweepRoute =
+    (token: string): RouteHandler =>
+    async (req, res) => {
+      if (pathOf(req) !== SWEEP_PATH) return false;
+      if (req.method !== "POST") return sendJson(res, 405, { error: "use POST" });
+      if (!tokenMatches(req.headers.authorization, token)) return sendJson(res, 401, { error: "unauthorized" });
+      try {
+        return sendJson(res, 200, await sweepAll());
+      } catch (err) {
+        probotRef?.log.error({ err }, "sweep request failed");
+        return sendJson(res, 500, { error: "sweep failed; see the app's log" });
+      }
+    };
+
+  /** Reconciles the cases an event concerns, in an org installation; user accounts are not served. */
+  const reconcileFor = async (
+    context: Context,
+    org: string,
+    pick: { repo?: string; ghsa?: string; all?: boolean },
+    known?: RepositoryAdvisory,
+  ): Promise<EventReport> => {
+    const probot = probotRef;
+    if (!probot) return { outcome: "ignored", detail: "not loaded" };
+    const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+    const view = await readOrg(ctx);
+    if (known && !view.advisories.some((a) => a.ghsa_id === known.ghsa_id)) view.advisories.unshift(known);
+    const results = await reconcileOrg(
+      ctx,
+      view,
+      (c) =>
+        pick.all === true ||
+        c.advisories.some(
+          (a) =>
+            (pick.ghsa !== undefined && a.ghsa_id.toLowerCase() === pick.ghsa.toLowerCase()) ||
+            (pick.repo !== undefined && repoKey(advisoryRepo(a).repo) === repoKey(pick.repo)),
+        ),
+      lock,
+    );
+    const writes = results.reduce((n, r) => n + r.writes, 0);
+    return { outcome: "done", detail: `${results.length} case(s)`, writes };
+  };
+
+  const isOrg = (payload: object): boolean => {
+    const p = payload as { repository?: { owner?: { type?: string } | null }; organization?: unknown };
+    return p.organization !== undefined || p.repository?.owner?.type === "Organization";
+  };
+
+  const app = (probot: Probot, options: ApplicationFunctionOptions): void => {
+    probotRef = probot;
+    if (deps.settings.sweepToken) options.addHandler(sweepRoute(deps.settings.sweepToken));
+
+    probot.on(
+      ["repository_advisory.reported", "repository_advisory.published"],
+      instrument(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
+        return reconcileFor(context, payload.repository.owner.login, { ghsa: advisory.ghsa_id }, advisory);
+      }),
+    );
+
+    probot.on(
+      "push",
+      instrument(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        const branch = payload.repository.default_branch ?? payload.repository.master_branch;
+        if (payload.ref !== `refs/heads/${branch}`) return { outcome: "ignored", detail: "not the default branch" };
+        const paths = new Set(
+          payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]),
+        );
+        const owner = payload.repository.owner?.login ?? "";
+        const repo = payload.repository.name;
+        const config = await loadConfig(context.octokit, owner, repo);
+        const files = config.ok ? config.config.maintainers.files : [];
+        if (
+          !touches(paths, files) &&
+          !touches(paths, ["OWNERS.md", "MAINTAINERS.md", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"])
+        ) {
+          return { outcome: "ignored", detail: "no roster or configuration file changed" };
+        }
+        return reconcileFor(context, owner, { repo });
+      }),
+    );
+
+    probot.on(
+      ["repository.archived", "repository.unarchived"],
+      instrument(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        return reconcileFor(context, payload.repository.owner.login, { repo: payload.repository.name });
+      }),
+    );
+
+    probot.on(
+      [
+        "membership.added",
+        "membership.removed",
+        "team.deleted",
+        "team.edited",
+        "organization.member_removed",
+        "organization.member_added",
+      ],
+      instrument(async (context) => {
+        const org = (context.payload as { organization?: { login?: string } }).organization?.login;
+        if (!org) return { outcome: "ignored", detail: "no organization" };
+        return reconcileFor(context, org, { all: true });
+      }),
+    );
+  };
+
+  return { app, sweepAll };
 }
 
 /** Default export: the Probot app function, configured from the environment. */

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import type { ProbotOctokit } from "probot";
 import { type Plan, target, type Write } from "../domain/plan.js";
+import type { Octokit } from "./types.js";
 
-export type Octokit = InstanceType<typeof ProbotOctokit>;
+export type { Octokit } from "./types.js";
 
 export interface ApplyOptions {
   octokit: Octokit;

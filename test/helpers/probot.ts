@@ -3,11 +3,15 @@ import pino from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "./keys.js";
 
-/** Probot's Octokit without retries and throttling, so a missing mock fails at once. */
-export const TestOctokit = ProbotOctokit.defaults({
+/**
+ * Probot's Octokit without retries and throttling, so a missing mock fails at once. A function, because
+ * Probot merges its own `throttle` options over plain defaults.
+ */
+export const TestOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+  ...o,
   retry: { enabled: false },
-  throttle: { enabled: false },
-});
+  throttle: { ...(o.throttle as object), enabled: false },
+}));
 
 export function testProbot(options: { log?: Logger; baseUrl?: string } = {}): Probot {
   return new Probot({

@@ -1,0 +1,48 @@
+import { composeConfigGet } from "@probot/octokit-plugin-config";
+import { type ConfigReader, type ConfigResult, loadConfig } from "../config/load.js";
+import { CONFIG_PATH } from "../config/schema.js";
+import type { RepoSnapshot } from "./org.js";
+import type { Octokit } from "./types.js";
+
+type Endpoint = { method?: string; url?: string; owner?: string; repo?: string; path?: string };
+
+/**
+ * A config reader with exactly the semantics of `context.config` (the same plugin: repository file,
+ * else the org's `.github` repository, `_extends`), that answers reads of the org's own
+ * `.github/advisory-bot.yml` files from the repository snapshot already fetched by GraphQL.
+ * Only `_extends` targets outside the snapshot cost a request.
+ */
+export function snapshotConfigReader(octokit: Octokit, org: string, repos: readonly RepoSnapshot[]): ConfigReader {
+  const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]));
+  const request = Object.assign(
+    async (endpoint: Endpoint) => {
+      const known =
+        endpoint.url === "/repos/{owner}/{repo}/contents/{path}" &&
+        endpoint.path === CONFIG_PATH &&
+        endpoint.owner?.toLowerCase() === org.toLowerCase()
+          ? byName.get(endpoint.repo?.toLowerCase() ?? "")
+          : undefined;
+      if (!known) return octokit.request(endpoint as Parameters<Octokit["request"]>[0]);
+      if (known.config === null) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { status: 200, data: known.config, headers: { "content-type": "text/plain; charset=utf-8" } };
+    },
+    { endpoint: octokit.request.endpoint },
+  );
+  return {
+    config: {
+      get: (options) => composeConfigGet({ request } as never, options) as ReturnType<ConfigReader["config"]["get"]>,
+    },
+  };
+}
+
+/** Configuration of every repository in the snapshot, keyed by lower-cased repository name. */
+export async function loadOrgConfigs(
+  octokit: Octokit,
+  org: string,
+  repos: readonly RepoSnapshot[],
+): Promise<Map<string, ConfigResult>> {
+  const reader = snapshotConfigReader(octokit, org, repos);
+  const out = new Map<string, ConfigResult>();
+  for (const repo of repos) out.set(repo.name.toLowerCase(), await loadConfig(reader, org, repo.name));
+  return out;
+}

@@ -1,0 +1,162 @@
+import type { Logger } from "pino";
+import type { ConfigError } from "../config/errors.js";
+import type { ConfigResult } from "../config/load.js";
+import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
+import { loginKey } from "../domain/handles.js";
+import type { RepoRosterState } from "../domain/patch-team.js";
+import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters.js";
+import { loadOrgConfigs } from "../github/config.js";
+import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
+import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
+import { advisoryRepo, type Octokit, type RepositoryAdvisory } from "../github/types.js";
+
+/** Everything one run needs to know about an org, read once: the reconcilers decide from this. */
+export interface OrgView {
+  org: string;
+  repos: RepoSnapshot[];
+  rosters: RepoRosterState[];
+  rosterWarnings: RosterWarning[];
+  configs: Map<string, ConfigResult>;
+  advisories: RepositoryAdvisory[];
+  trackers: Map<string, Tracker>;
+  /** Security team per team slug ("" = no team configured): logins, or null when the team is missing. */
+  teams: Map<string, string[] | null>;
+}
+
+export interface Tracker {
+  repo: string;
+  /** Why tracking issues cannot be written there; null when the tracker is usable. */
+  problem: string | null;
+  issues: TrackingIssue[];
+  byGhsa: Map<string, TrackingIssue>;
+}
+
+export interface RunContext {
+  octokit: Octokit;
+  log: Logger;
+  org: string;
+  now: Date;
+  dryRun: boolean;
+  /** The app's own login (`name[bot]`): its comments are ignored, it is never a collaborator. */
+  botLogin: string;
+}
+
+export function repoKey(name: string): string {
+  return name.toLowerCase();
+}
+
+export function configFor(view: OrgView, repo: string): ConfigResult | undefined {
+  return view.configs.get(repoKey(repo));
+}
+
+/** Roster files to read: the defaults plus any a valid configuration names. */
+function rosterFiles(configs: Iterable<ConfigResult>): string[] {
+  const files = new Set<string>(DEFAULT_ROSTER_FILES);
+  for (const c of configs) if (c.ok) for (const f of c.config.maintainers.files) files.add(f);
+  return [...files];
+}
+
+function rostersOf(
+  repos: RepoSnapshot[],
+  configs: Map<string, ConfigResult>,
+): { rosters: RepoRosterState[]; warnings: RosterWarning[] } {
+  const warnings: RosterWarning[] = [];
+  const rosters = repos.map((repo) => {
+    const config = configs.get(repoKey(repo.name));
+    const files = config?.ok ? config.config.maintainers.files : DEFAULT_ROSTER_FILES;
+    const parsed = files.flatMap((file) => {
+      const text = repo.files[file];
+      return typeof text === "string" ? [parseRoster(file, text)] : [];
+    });
+    const roster = mergeRosters(parsed);
+    warnings.push(...roster.warnings.map((w) => ({ ...w, file: `${repo.name}/${w.file}` })));
+    return { name: repo.name, archived: repo.archived, roster };
+  });
+  return { rosters, warnings };
+}
+
+async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string): Promise<Tracker> {
+  const snapshot = repos.find((r) => repoKey(r.name) === repoKey(name));
+  const empty = { repo: name, issues: [], byGhsa: new Map<string, TrackingIssue>() };
+  if (!snapshot)
+    return {
+      ...empty,
+      problem: `tracker repository ${ctx.org}/${name} does not exist or the app is not installed on it`,
+    };
+  if (!snapshot.private)
+    return {
+      ...empty,
+      problem: `tracker repository ${ctx.org}/${name} is public; tracking issues need a private repository`,
+    };
+  const issues = await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name);
+  const byGhsa = new Map<string, TrackingIssue>();
+  for (const issue of issues) for (const ghsa of trackedGhsas(issue)) if (!byGhsa.has(ghsa)) byGhsa.set(ghsa, issue);
+  return { repo: snapshot.name, problem: null, issues, byGhsa };
+}
+
+/**
+ * Reads the org: repositories with roster and config files (GraphQL), configurations, security teams
+ * (GraphQL), every repository advisory of the org (one paginated list) and the tracker repositories'
+ * tracking issues.
+ */
+export async function readOrg(ctx: RunContext): Promise<OrgView> {
+  let repos = await readOrgRepos(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES);
+  let configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+  const files = rosterFiles(configs.values());
+  if (files.length > DEFAULT_ROSTER_FILES.length) {
+    repos = await readOrgRepos(ctx.octokit, ctx.org, files);
+    configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+  }
+  const { rosters, warnings } = rostersOf(repos, configs);
+
+  const teams = new Map<string, string[] | null>();
+  const trackerNames = new Set<string>();
+  for (const c of configs.values()) {
+    if (!c.ok) continue;
+    const slug = c.config.securityTeam.team ?? "";
+    if (!teams.has(slug)) teams.set(slug, slug === "" ? [] : await readTeamMembers(ctx.octokit, ctx.org, slug));
+    if (c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
+  }
+
+  const advisories = await ctx.octokit.paginate(ctx.octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
+    org: ctx.org,
+    per_page: 100,
+    sort: "updated",
+    direction: "desc",
+  });
+
+  const trackers = new Map<string, Tracker>();
+  for (const name of trackerNames) trackers.set(name, await readTracker(ctx, repos, name));
+  return { org: ctx.org, repos, rosters, rosterWarnings: warnings, configs, advisories, trackers, teams };
+}
+
+/** The security team for a repository's configuration: the GitHub team's members ∪ listed handles. */
+export function securityTeam(view: OrgView, config: Config): { members: string[]; problem: string | null } {
+  const slug = config.securityTeam.team ?? "";
+  const fromTeam = view.teams.get(slug);
+  const seen = new Set<string>();
+  const members: string[] = [];
+  for (const login of [...(fromTeam ?? []), ...config.securityTeam.members]) {
+    const key = loginKey(login);
+    if (!seen.has(key)) {
+      seen.add(key);
+      members.push(login);
+    }
+  }
+  const problem = slug !== "" && fromTeam === null ? `security team @${view.org}/${slug} does not exist` : null;
+  return { members, problem };
+}
+
+export function trackerFor(view: OrgView, config: Config): Tracker | null {
+  return config.tracker.repo ? (view.trackers.get(repoKey(config.tracker.repo)) ?? null) : null;
+}
+
+export function advisoriesOf(view: OrgView, repo: string): RepositoryAdvisory[] {
+  return view.advisories.filter((a) => repoKey(advisoryRepo(a).repo) === repoKey(repo));
+}
+
+export function configErrors(view: OrgView): ConfigError[] {
+  const errors: ConfigError[] = [];
+  for (const c of view.configs.values()) if (!c.ok) errors.push(c.error);
+  return errors;
+}

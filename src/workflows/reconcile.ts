@@ -1,0 +1,298 @@
+import type { Config } from "../config/schema.js";
+import {
+  type AdvisoryFacts,
+  checklist,
+  decideAdvisory,
+  isOpen,
+  reporterOf,
+  statusOf,
+} from "../domain/advisory-plan.js";
+import { describeGap, desiredPatchTeam } from "../domain/patch-team.js";
+import type { Plan } from "../domain/plan.js";
+import {
+  type AdvisoryStatus,
+  newTrackingState,
+  renderTrackingBody,
+  TRACKING_LABEL,
+  type TrackingState,
+  trackingTitle,
+} from "../domain/tracking.js";
+import { type Applied, ApplyError, apply } from "../github/apply.js";
+import type { TrackingIssue } from "../github/tracker.js";
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { configFor, type OrgView, type RunContext, securityTeam, type Tracker, trackerFor } from "./org-view.js";
+
+/** One vulnerability: its advisories (siblings share a tracking issue) and that issue, if any. */
+export interface Case {
+  key: string;
+  advisories: RepositoryAdvisory[];
+  tracker: Tracker | null;
+  issue: TrackingIssue | null;
+}
+
+export interface CaseResult {
+  key: string;
+  writes: number;
+  skipped: string[];
+  problems: string[];
+}
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+/** Groups the org's advisories into cases: open ones, and closed ones whose tracking issue is still open. */
+export function casesOf(view: OrgView): Case[] {
+  const byIssue = new Map<string, Case>();
+  const cases: Case[] = [];
+  const byGhsa = new Map(view.advisories.map((a) => [lower(a.ghsa_id), a]));
+  for (const advisory of view.advisories) {
+    const { repo } = advisoryRepo(advisory);
+    const cfg = configFor(view, repo);
+    const tracker = cfg?.ok ? trackerFor(view, cfg.config) : null;
+    const issue = tracker?.byGhsa.get(lower(advisory.ghsa_id)) ?? null;
+    if (!isOpen(advisory.state) && !issue?.open) continue;
+    if (issue && tracker) {
+      const key = `${lower(tracker.repo)}#${issue.number}`;
+      if (byIssue.has(key)) continue;
+      const siblings = (issue.tracking?.advisories ?? [{ ghsa: advisory.ghsa_id, repo: "" }])
+        .map((t) => byGhsa.get(lower(t.ghsa)))
+        .filter((a): a is RepositoryAdvisory => a !== undefined);
+      const c: Case = { key, advisories: siblings.length > 0 ? siblings : [advisory], tracker, issue };
+      byIssue.set(key, c);
+      cases.push(c);
+    } else {
+      cases.push({ key: lower(advisory.ghsa_id), advisories: [advisory], tracker, issue: null });
+    }
+  }
+  return cases;
+}
+
+interface Staffed {
+  advisory: RepositoryAdvisory;
+  status: AdvisoryStatus;
+}
+
+const FORK_PERMISSION_NOTE =
+  "The app cannot create the temporary private fork: grant the GitHub App the **Administration: write** repository permission (Settings → GitHub Apps), then run `/advisory fork`.";
+
+function refusalNote(error: ApplyError): string {
+  if (error.write.op === "advisory.fork" && error.status === 403) return FORK_PERMISSION_NOTE;
+  return `GitHub refused ${error.write.op}${error.status ? ` (${error.status})` : ""}: ${error.message.replace(/^.*failed\s*/, "")}. It is retried on the next sweep.`;
+}
+
+/** Phase 1 for one advisory: accept, re-staff and fork it; returns its new state and its status block. */
+async function staffAdvisory(
+  ctx: RunContext,
+  view: OrgView,
+  advisory: RepositoryAdvisory,
+  config: Config,
+  tracking: TrackingState,
+  result: CaseResult,
+): Promise<Staffed> {
+  const { owner, repo } = advisoryRepo(advisory);
+  const team = securityTeam(view, config);
+  const reporter = reporterOf(advisory as AdvisoryFacts);
+  const desired = desiredPatchTeam({
+    org: owner,
+    repo,
+    repos: view.rosters,
+    config: { inactive: config.inactive },
+    securityTeam: team.members,
+    reporter,
+    added: tracking.added,
+    removed: tracking.removed,
+    botLogin: ctx.botLogin,
+  });
+  const decision = decideAdvisory({
+    advisory: advisory as AdvisoryFacts,
+    desired,
+    settings: {
+      acceptReports: config.intake.acceptReports,
+      privateFork: config.intake.privateFork,
+      removeUnlisted: config.patchTeam.removeUnlisted,
+    },
+    tracking,
+    botLogin: ctx.botLogin,
+    now: ctx.now,
+  });
+
+  const notes: string[] = [];
+  if (team.problem) notes.push(`${team.problem}; only the handles listed in the configuration form the security team.`);
+  if (desired.gap && isOpen(advisory.state)) notes.push(describeGap(desired.gap, config.maintainers.files));
+  if (decision.collaborators.unlisted.length > 0) {
+    const who = decision.collaborators.unlisted.map((u) => `@${u}`).join(", ");
+    notes.push(
+      config.patchTeam.removeUnlisted
+        ? `Removed collaborators who are neither maintainers, security team, reporter nor added by command: ${who}.`
+        : `Collaborators who are neither maintainers, security team, reporter nor added by command: ${who}. Remove them with \`/advisory remove\`, or keep them with \`/advisory add\`.`,
+    );
+  }
+
+  const plan: Plan = [];
+  const target = { owner, repo, ghsa_id: advisory.ghsa_id };
+  if (decision.patch) {
+    const why = [
+      decision.patch.state ? "accept the report" : null,
+      decision.collaborators.change
+        ? `patch team: +${decision.collaborators.added.length} −${decision.collaborators.removed.length} users, +${decision.collaborators.addedTeams.length} −${decision.collaborators.removedTeams.length} teams`
+        : null,
+    ]
+      .filter(Boolean)
+      .join("; ");
+    plan.push({ op: "advisory.update", params: { ...target, ...decision.patch }, why });
+  }
+  if (decision.requestFork)
+    plan.push({ op: "advisory.fork", params: target, why: "create the temporary private fork" });
+
+  let current = advisory;
+  let applied: Applied[] = [];
+  try {
+    applied = await apply(plan, ctx);
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    applied = err.done;
+    notes.push(refusalNote(err));
+    result.problems.push(err.message);
+    ctx.log.warn(
+      { ghsa: advisory.ghsa_id, repo: `${owner}/${repo}`, op: err.write.op, status: err.status },
+      "write refused",
+    );
+  }
+  for (const done of applied) {
+    if (!done.performed) continue;
+    result.writes += 1;
+    if (done.write.op === "advisory.update" && done.data) current = done.data as RepositoryAdvisory;
+    if (done.write.op === "advisory.fork") tracking.forkRequestedAt[advisory.ghsa_id] = ctx.now.toISOString();
+  }
+  const patched = applied.some((d) => d.performed && d.write.op === "advisory.update");
+  if (isOpen(current.state) && (decision.collaborators.change === null || patched)) {
+    tracking.managed[advisory.ghsa_id] = desired.users;
+  }
+  // In a dry run nothing changed on GitHub; show the status as it would be.
+  const staffedNow = decision.collaborators.change === null || applied.some((d) => d.write.op === "advisory.update");
+  const team_ =
+    decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
+  const status = statusOf(current as AdvisoryFacts, `${owner}/${repo}`, {
+    team: team_,
+    checklist: checklist(current as AdvisoryFacts, {
+      acknowledged: tracking.acknowledgedAt !== null,
+      staffed: staffedNow && isOpen(current.state) ? true : current.state === "published",
+      forkRequested: tracking.forkRequestedAt[advisory.ghsa_id] !== undefined,
+      forkWanted: config.intake.privateFork,
+      fixingRelease: null,
+    }),
+    fixingRelease: null,
+    blockers: [],
+    notes,
+  });
+  return { advisory: current, status };
+}
+
+/**
+ * Reconciles one case: each advisory is accepted, staffed and forked (one PATCH at most, only when
+ * something differs), then the tracking issue is created or brought up to date. Invalid configuration
+ * skips the advisory; a refused write is noted on the tracking issue and the rest proceeds.
+ */
+export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Promise<CaseResult> {
+  const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [] };
+  const first = c.advisories[0];
+  if (!first) return result;
+  const firstRepo = advisoryRepo(first);
+  const tracking: TrackingState =
+    c.issue?.tracking ??
+    newTrackingState(
+      c.advisories.map((a) => ({ repo: `${advisoryRepo(a).owner}/${advisoryRepo(a).repo}`, ghsa: a.ghsa_id })),
+      ctx.now,
+    );
+
+  const staffed: Staffed[] = [];
+  for (const advisory of c.advisories) {
+    const { repo } = advisoryRepo(advisory);
+    const cfg = configFor(view, repo);
+    if (!cfg) {
+      result.skipped.push(`${advisory.ghsa_id}: repository ${repo} is not visible to the app`);
+      continue;
+    }
+    if (!cfg.ok) {
+      result.skipped.push(`${advisory.ghsa_id}: invalid configuration for ${cfg.error.repository}`);
+      continue;
+    }
+    staffed.push(await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result));
+  }
+
+  const tracker = c.tracker;
+  if (!tracker || staffed.length === 0) return result;
+  if (tracker.problem) {
+    result.problems.push(tracker.problem);
+    return result;
+  }
+  const body = renderTrackingBody(
+    staffed.map((s) => s.status),
+    tracking,
+  );
+  const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
+  const plan: Plan = [];
+  const where = { owner: view.org, repo: tracker.repo };
+  if (!c.issue) {
+    if (!anyOpen) return result;
+    plan.push({
+      op: "issue.create",
+      params: {
+        ...where,
+        title: trackingTitle({ ghsa: first.ghsa_id, repo: `${firstRepo.owner}/${firstRepo.repo}` }),
+        body,
+        labels: [TRACKING_LABEL],
+      },
+      why: `track ${first.ghsa_id}`,
+    });
+  } else {
+    const update: Record<string, unknown> = {};
+    if (c.issue.body !== body) update.body = body;
+    if (!anyOpen && c.issue.open) {
+      update.state = "closed";
+      update.state_reason = staffed.every((s) => s.advisory.state === "published") ? "completed" : "not_planned";
+    }
+    if (Object.keys(update).length > 0) {
+      plan.push({
+        op: "issue.update",
+        params: { ...where, issue_number: c.issue.number, ...update },
+        why: update.state ? "advisories closed or published" : "status changed",
+      });
+    }
+  }
+  try {
+    const applied = await apply(plan, ctx);
+    result.writes += applied.filter((a) => a.performed).length;
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    result.problems.push(err.message);
+    ctx.log.warn({ case: c.key, op: err.write.op, status: err.status }, "tracking write refused");
+  }
+  return result;
+}
+
+/** Reconciles every case of the org (optionally only those touching `repos`); one failure never stops the rest. */
+export async function reconcileOrg(
+  ctx: RunContext,
+  view: OrgView,
+  filter: (c: Case) => boolean = () => true,
+  lock?: { run<T>(key: string, work: () => Promise<T>): Promise<T> },
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of casesOf(view).filter(filter)) {
+    const work = () => reconcileCase(ctx, view, c);
+    try {
+      results.push(await (lock ? lock.run(c.key, work) : work()));
+    } catch (err) {
+      ctx.log.error({ case: c.key, err }, "reconcile failed");
+      results.push({
+        key: c.key,
+        writes: 0,
+        skipped: [],
+        problems: [err instanceof Error ? err.message : String(err)],
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,54 @@
+import { type OrgView, type RunContext, readOrg } from "./org-view.js";
+import type { CaseResult } from "./reconcile.js";
+import { reconcileOrg } from "./reconcile.js";
+
+export interface Lock {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** What one sweep of one installation did; contains no advisory content. */
+export interface OrgSweepSummary {
+  org: string;
+  cases: number;
+  writes: number;
+  problems: string[];
+  skipped: string[];
+  durationMs: number;
+}
+
+/** Extra reconcilers the sweep runs over the same view (dashboard, audit, publication catch-up). */
+export type OrgStep = (
+  ctx: RunContext,
+  view: OrgView,
+  cases: CaseResult[],
+) => Promise<{ writes: number; problems?: string[] }>;
+
+/**
+ * One sweep of one org: read everything once, reconcile every case (intake of untracked advisories,
+ * staffing, forks, tracking issues), then the org-wide steps. A failing step is reported, never fatal.
+ */
+export async function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = []): Promise<OrgSweepSummary> {
+  const started = performance.now();
+  const view = await readOrg(ctx);
+  const results = await reconcileOrg(ctx, view, undefined, lock);
+  const summary: OrgSweepSummary = {
+    org: ctx.org,
+    cases: results.length,
+    writes: results.reduce((n, r) => n + r.writes, 0),
+    problems: results.flatMap((r) => r.problems),
+    skipped: results.flatMap((r) => r.skipped),
+    durationMs: 0,
+  };
+  for (const step of steps) {
+    try {
+      const out = await lock.run(`org:${ctx.org.toLowerCase()}`, () => step(ctx, view, results));
+      summary.writes += out.writes;
+      summary.problems.push(...(out.problems ?? []));
+    } catch (err) {
+      ctx.log.error({ org: ctx.org, err }, "sweep step failed");
+      summary.problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  summary.durationMs = Math.round(performance.now() - started);
+  return summary;
+}

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeState } from "../../src/domain/tracking.js";
+import { type Bed, startBed } from "../../src/sim/harness.js";
+import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { checkConformance, formatViolations } from "../helpers/conformance.js";
+
+const REPORT = {
+  reporter: "reporter1",
+  summary: "Path traversal when extracting crafted artifacts",
+  description: "### Impact\nA crafted manifest writes outside the target directory.\n",
+  severity: "high" as const,
+};
+
+const ORAS_GO_TEAM = ["FeynmanZhou", "qweeah", "reporter1", "sajay", "shizhMSFT", "TerryHowe", "Wwwsylvia"];
+
+/** Requests that change GitHub: everything but reads, token requests and GraphQL queries. */
+function writes(bed: Bed) {
+  return bed.sim.requests.filter(
+    (r) =>
+      r.method !== "GET" &&
+      r.route !== "/app/installations/{installation_id}/access_tokens" &&
+      !(r.path === "/graphql" && !/^\s*mutation/.test(r.graphql?.query ?? "")),
+  );
+}
+
+describe("intake: a report becomes a tracked, staffed draft advisory with a private fork", () => {
+  let bed: Bed;
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  it("one report → draft, staffed from the rosters, one fork request, one tracking issue; repeats write nothing", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const delivered = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
+    expect(delivered.status).toBe(200);
+    await bed.sim.idle();
+
+    const [advisory] = bed.sim.world.listAdvisories(ORG, "oras-go");
+    expect(advisory?.state).toBe("draft");
+    expect(advisory?.submission).toEqual({ accepted: true });
+    expect(advisory?.collaborating_users.sort()).toEqual([...ORAS_GO_TEAM].sort());
+    expect(advisory?.collaborating_users).not.toContain("deitch");
+
+    const patches = bed.sim.requests.filter((r) => r.method === "PATCH" && r.route?.includes("security-advisories"));
+    expect(patches).toHaveLength(1);
+    expect(patches[0]?.body).toMatchObject({ state: "draft" });
+    expect(bed.sim.requests.filter((r) => r.route?.endsWith("/forks"))).toHaveLength(1);
+
+    const issues = bed.sim.world.listIssues(ORG, TRACKER);
+    expect(issues).toHaveLength(1);
+    const issue = issues[0]!;
+    expect(issue.labels).toContain("advisory");
+    expect(issue.body).toContain(advisory!.ghsa_id);
+    expect(issue.body).toContain(`${ORG}/oras-go`);
+    expect(decodeState(issue.body)?.advisories).toEqual([{ repo: `${ORG}/oras-go`, ghsa: advisory!.ghsa_id }]);
+
+    // The same delivery again, then a sweep: nothing more to write.
+    bed.sim.resetRequests();
+    const again = await bed.sim.redeliver(delivered.id);
+    expect(again.status).toBe(200);
+    await bed.bot.sweepAll();
+    await bed.sim.idle();
+    // The fork appears after the request; the tracking checklist is ticked once when it does.
+    expect(writes(bed).map((r) => `${r.method} ${r.route}`)).toEqual([
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+    bed.sim.resetRequests();
+    await bed.bot.sweepAll();
+    expect(writes(bed)).toEqual([]);
+    expect(bed.sim.world.listIssues(ORG, TRACKER)).toHaveLength(1);
+    expect(bed.sim.requests.filter((r) => r.route?.endsWith("/forks"))).toHaveLength(0);
+    expect(formatViolations(checkConformance(bed.sim.requests))).toBe("");
+    expect(bed.sim.unknownRoutes).toEqual([]);
+  });
+
+  it("a draft created by hand (no webhook) is picked up by the next sweep", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const draft = bed.sim.createAdvisoryByHand(ORG, "oras", "qweeah", {
+      summary: "Credential leak in debug output",
+      description: "### Impact\nTokens are printed with --debug.\n",
+      severity: "medium",
+      vulnerabilities: [
+        {
+          package: { ecosystem: "go", name: "oras.land/oras" },
+          vulnerable_version_range: "< 1.3.1",
+          patched_versions: "1.3.1",
+          vulnerable_functions: [],
+        },
+      ],
+    });
+    expect(bed.sim.world.listIssues(ORG, TRACKER)).toHaveLength(0);
+    const summary = await bed.bot.sweepAll();
+    expect(summary.orgs[0]?.org).toBe(ORG);
+    const issues = bed.sim.world.listIssues(ORG, TRACKER);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.body).toContain(draft.ghsa_id);
+    const staffed = bed.sim.world.getAdvisory(draft.ghsa_id);
+    expect(staffed?.collaborating_users.sort()).toEqual(
+      ["FeynmanZhou", "qweeah", "sajay", "shizhMSFT", "SteveLasker", "wangxiaoxuan273"].sort(),
+    );
+  });
+});
