@@ -7,6 +7,8 @@ import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventReport, instrument } from "./instrument.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
+import { reconcileAudit } from "./workflows/audit.js";
+import { reconcileDashboard } from "./workflows/dashboard.js";
 import { KeyedLock } from "./workflows/lock.js";
 import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
@@ -54,7 +56,7 @@ function touches(paths: Iterable<string>, files: readonly string[]): boolean {
  */
 export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const lock = new KeyedLock();
-  const steps: OrgStep[] = [];
+  const steps: OrgStep[] = [(ctx, view) => reconcileDashboard(ctx, view), (ctx, view) => reconcileAudit(ctx, view)];
   let probotRef: Probot | undefined;
   let botLogin: Promise<string> | undefined;
   let sweeping: Promise<SweepSummary> | undefined;

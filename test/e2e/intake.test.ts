@@ -13,6 +13,10 @@ const REPORT = {
 
 const ORAS_GO_TEAM = ["FeynmanZhou", "qweeah", "reporter1", "sajay", "shizhMSFT", "TerryHowe", "Wwwsylvia"];
 
+function trackingIssues(bed: Bed) {
+  return bed.sim.world.listIssues(ORG, TRACKER).filter((i) => i.labels.includes("advisory"));
+}
+
 /** Requests that change GitHub: everything but reads, token requests and GraphQL queries. */
 function writes(bed: Bed) {
   return bed.sim.requests.filter(
@@ -32,6 +36,8 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
   it("one report → draft, staffed from the rosters, one fork request, one tracking issue; repeats write nothing", async () => {
     bed = await startBed();
     seedOras(bed.sim);
+    await bed.bot.sweepAll(); // the dashboard and the audit issue exist before the report
+    bed.sim.resetRequests();
     const delivered = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
     expect(delivered.status).toBe(200);
     await bed.sim.idle();
@@ -47,7 +53,7 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
     expect(patches[0]?.body).toMatchObject({ state: "draft" });
     expect(bed.sim.requests.filter((r) => r.route?.endsWith("/forks"))).toHaveLength(1);
 
-    const issues = bed.sim.world.listIssues(ORG, TRACKER);
+    const issues = trackingIssues(bed);
     expect(issues).toHaveLength(1);
     const issue = issues[0]!;
     expect(issue.labels).toContain("advisory");
@@ -61,14 +67,17 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
     expect(again.status).toBe(200);
     await bed.bot.sweepAll();
     await bed.sim.idle();
-    // The fork appears after the request; the tracking checklist is ticked once when it does.
-    expect(writes(bed).map((r) => `${r.method} ${r.route}`)).toEqual([
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
-    ]);
+    // The fork appears after the request: the tracking checklist and the dashboard's fork column change once.
+    const dashboard = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory-dashboard"));
+    expect(
+      writes(bed)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([issue.number, dashboard?.number].map((n) => `PATCH /repos/${ORG}/${TRACKER}/issues/${n}`).sort());
     bed.sim.resetRequests();
     await bed.bot.sweepAll();
     expect(writes(bed)).toEqual([]);
-    expect(bed.sim.world.listIssues(ORG, TRACKER)).toHaveLength(1);
+    expect(trackingIssues(bed)).toHaveLength(1);
     expect(bed.sim.requests.filter((r) => r.route?.endsWith("/forks"))).toHaveLength(0);
     expect(formatViolations(checkConformance(bed.sim.requests))).toBe("");
     expect(bed.sim.unknownRoutes).toEqual([]);
@@ -90,10 +99,10 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
         },
       ],
     });
-    expect(bed.sim.world.listIssues(ORG, TRACKER)).toHaveLength(0);
+    expect(trackingIssues(bed)).toHaveLength(0);
     const summary = await bed.bot.sweepAll();
     expect(summary.orgs[0]?.org).toBe(ORG);
-    const issues = bed.sim.world.listIssues(ORG, TRACKER);
+    const issues = trackingIssues(bed);
     expect(issues).toHaveLength(1);
     expect(issues[0]?.body).toContain(draft.ghsa_id);
     const staffed = bed.sim.world.getAdvisory(draft.ghsa_id);

@@ -51,7 +51,7 @@ describe("POST /api/advisory-bot/sweep", () => {
     expect(summary.orgs[0]).toMatchObject({ org: ORG, cases: 1, problems: [], skipped: [] });
     expect(summary.orgs[0]?.writes).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(summary)).not.toContain("Memory exhaustion");
-    expect(bed.sim.world.listIssues(ORG, TRACKER)).toHaveLength(1);
+    expect(bed.sim.world.listIssues(ORG, TRACKER).filter((i) => i.labels.includes("advisory"))).toHaveLength(1);
   });
 
   it("is off when SWEEP_TOKEN is unset", async () => {

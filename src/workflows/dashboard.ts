@@ -1,0 +1,165 @@
+import { formatConfigError } from "../config/errors.js";
+import type { ConfigResult } from "../config/load.js";
+import { type AdvisoryExtra, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
+import type { Plan } from "../domain/plan.js";
+import { DASHBOARD_LABEL } from "../domain/tracking.js";
+import { type Applied, ApplyError, apply } from "../github/apply.js";
+import { advisoryRepo, type Issue } from "../github/types.js";
+import { configErrors, type OrgView, type RunContext, type Tracker, trackerFor } from "./org-view.js";
+
+export type OrgConfig = Extract<ConfigResult, { ok: true }>;
+
+/**
+ * The org-level configuration (security team, tracker): the org's `.github` repository's when valid,
+ * else the first valid configuration of the org; null when no repository has a valid one.
+ */
+export function orgConfig(view: OrgView): OrgConfig | null {
+  const own = view.configs.get(".github");
+  if (own?.ok) return own;
+  for (const c of view.configs.values()) if (c.ok) return c;
+  return null;
+}
+
+/** The usable tracker of the org configuration, or null (logged) when there is none to write to. */
+export function usableTracker(ctx: RunContext, view: OrgView, config: OrgConfig | null, what: string): Tracker | null {
+  if (config === null) {
+    ctx.log.debug({ org: view.org }, `${what}: no valid configuration in the org`);
+    return null;
+  }
+  const tracker = trackerFor(view, config.config);
+  if (tracker === null) {
+    ctx.log.debug({ org: view.org }, `${what}: no tracker repository configured`);
+    return null;
+  }
+  if (tracker.problem) {
+    ctx.log.warn({ org: view.org, tracker: tracker.repo, problem: tracker.problem }, `${what} not written`);
+    return null;
+  }
+  return tracker;
+}
+
+/** Issues (not pull requests) of the tracker with `label`, in one request; lowest number first. */
+export async function labelledIssues(
+  ctx: RunContext,
+  tracker: Tracker,
+  label: string,
+  state: "open" | "all",
+): Promise<Issue[]> {
+  const { data } = await ctx.octokit.rest.issues.listForRepo({
+    owner: ctx.org,
+    repo: tracker.repo,
+    labels: label,
+    state,
+    per_page: 100,
+  });
+  return (data as Issue[]).filter((i) => !i.pull_request).sort((a, b) => a.number - b.number);
+}
+
+/** Applies a plan; a refused write is logged and ends the plan. Returns what was performed. */
+export async function applyLogged(ctx: RunContext, plan: Plan, what: string): Promise<Applied[]> {
+  try {
+    return await apply(plan, ctx);
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    ctx.log.warn({ org: ctx.org, op: err.write.op, status: err.status, err: err.message }, `${what}: write refused`);
+    return err.done;
+  }
+}
+
+/**
+ * Creates a pinned issue: the pin needs the new issue's node id, so it is a second write. A refused
+ * pin (GitHub pins at most three issues per repository) is logged and leaves the issue unpinned.
+ */
+export async function createPinned(
+  ctx: RunContext,
+  tracker: Tracker,
+  issue: { title: string; body: string; label: string },
+  why: string,
+): Promise<number> {
+  const created = await applyLogged(
+    ctx,
+    [
+      {
+        op: "issue.create",
+        params: { owner: ctx.org, repo: tracker.repo, title: issue.title, body: issue.body, labels: [issue.label] },
+        why,
+      },
+    ],
+    why,
+  );
+  const first = created[0];
+  if (!first?.performed) return 0;
+  const nodeId = (first.data as { node_id?: string } | undefined)?.node_id;
+  if (!nodeId) return 1;
+  const pinned = await applyLogged(ctx, [{ op: "issue.pin", params: { issue_node_id: nodeId }, why }], why);
+  return 1 + pinned.filter((a) => a.performed).length;
+}
+
+/** Whether an issue's body (as GitHub returns it, possibly with CRLF line ends) is already `body`. */
+export function sameBody(actual: string | null | undefined, body: string): boolean {
+  return (actual ?? "").replace(/\r\n/g, "\n") === body;
+}
+
+/** Sibling lists from the tracking issues' states: the advisories of one vulnerability each. */
+function siblingsOf(view: OrgView): string[][] {
+  const out: string[][] = [];
+  for (const tracker of view.trackers.values())
+    for (const issue of tracker.issues) if (issue.tracking) out.push(issue.tracking.advisories.map((a) => a.ghsa));
+  return out;
+}
+
+/** The dashboard body for the org as the view shows it. */
+export function dashboardBody(ctx: RunContext, view: OrgView, extra?: ReadonlyMap<string, AdvisoryExtra>): string {
+  return renderDashboard({
+    org: view.org,
+    advisories: view.advisories.map((advisory) => {
+      const { owner, repo } = advisoryRepo(advisory);
+      return { repo: `${owner}/${repo}`, advisory };
+    }),
+    siblings: siblingsOf(view),
+    configErrors: configErrors(view).map((e) => ({ repository: e.repository, text: formatConfigError(e) })),
+    rosterWarnings: view.rosterWarnings,
+    ...(extra ? { extra } : {}),
+    now: ctx.now,
+  });
+}
+
+/**
+ * Keeps the pinned dashboard issue of the org's tracker repository current: created (and pinned)
+ * when missing, edited only when its body changes, never duplicated (the open issue labelled
+ * `advisory-dashboard` with the lowest number is the dashboard). Without a usable tracker nothing
+ * is written.
+ */
+export async function reconcileDashboard(
+  ctx: RunContext,
+  view: OrgView,
+  extra?: ReadonlyMap<string, AdvisoryExtra>,
+): Promise<{ writes: number }> {
+  const tracker = usableTracker(ctx, view, orgConfig(view), "dashboard");
+  if (tracker === null) return { writes: 0 };
+
+  const body = dashboardBody(ctx, view, extra);
+  const [existing] = await labelledIssues(ctx, tracker, DASHBOARD_LABEL, "open");
+  if (existing === undefined) {
+    const writes = await createPinned(
+      ctx,
+      tracker,
+      { title: DASHBOARD_TITLE, body, label: DASHBOARD_LABEL },
+      "create the dashboard",
+    );
+    return { writes };
+  }
+  if (sameBody(existing.body, body)) return { writes: 0 };
+  const applied = await applyLogged(
+    ctx,
+    [
+      {
+        op: "issue.update",
+        params: { owner: ctx.org, repo: tracker.repo, issue_number: existing.number, body },
+        why: "dashboard changed",
+      },
+    ],
+    "dashboard",
+  );
+  return { writes: applied.filter((a) => a.performed).length };
+}
