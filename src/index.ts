@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH } from "./config/schema.js";
+import { fixedBy } from "./domain/releases.js";
 import type { Octokit } from "./github/types.js";
 import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -146,7 +147,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const reconcileFor = async (
     context: Context,
     org: string,
-    pick: { repo?: string; ghsa?: string; all?: boolean },
+    pick: { repo?: string; ghsas?: string[]; all?: boolean },
     known?: RepositoryAdvisory,
   ): Promise<EventReport> => {
     const probot = probotRef;
@@ -161,7 +162,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         pick.all === true ||
         c.advisories.some(
           (a) =>
-            (pick.ghsa !== undefined && a.ghsa_id.toLowerCase() === pick.ghsa.toLowerCase()) ||
+            (pick.ghsas?.some((g) => g.toLowerCase() === a.ghsa_id.toLowerCase()) ?? false) ||
             (pick.repo !== undefined && repoKey(advisoryRepo(a).repo) === repoKey(pick.repo)),
         ),
       lock,
@@ -185,7 +186,31 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
-        return reconcileFor(context, payload.repository.owner.login, { ghsa: advisory.ghsa_id }, advisory);
+        return reconcileFor(context, payload.repository.owner.login, { ghsas: [advisory.ghsa_id] }, advisory);
+      }),
+    );
+
+    probot.on(
+      "release.published",
+      instrument(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        if (payload.release.draft) return { outcome: "ignored", detail: "draft release" };
+        const owner = payload.repository.owner.login;
+        const repo = payload.repository.name;
+        // One list request; a release that fixes no draft costs nothing more and writes nothing.
+        const drafts = await context.octokit.paginate(
+          context.octokit.rest.securityAdvisories.listRepositoryAdvisories,
+          {
+            owner,
+            repo,
+            state: "draft",
+            per_page: 100,
+          },
+        );
+        const fixed = drafts.filter((a) => fixedBy(a, payload.release));
+        if (fixed.length === 0) return { outcome: "ignored", detail: "fixes no draft advisory" };
+        return reconcileFor(context, owner, { ghsas: fixed.map((a) => a.ghsa_id) });
       }),
     );
 

@@ -21,6 +21,8 @@ type Json = Record<string, unknown>;
 export type Write =
   | Step<"advisory.create", RepoRef & Json>
   | Step<"advisory.update", RepoRef & { ghsa_id: string } & Json>
+  /** Sends `state: published`. Built only by the publish gate in `workflows/publish.ts`. */
+  | Step<"advisory.publish", RepoRef & { ghsa_id: string }>
   | Step<"advisory.fork", RepoRef & { ghsa_id: string }>
   | Step<"advisory.cve", RepoRef & { ghsa_id: string }>
   | Step<"issue.create", RepoRef & { title: string; body: string; labels?: string[] }>

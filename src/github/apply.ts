@@ -29,6 +29,8 @@ type Performer = (octokit: Octokit, params: any) => Promise<unknown>;
 const performers: Record<Write["op"], Performer> = {
   "advisory.create": async (o, p) => (await o.rest.securityAdvisories.createRepositoryAdvisory(p)).data,
   "advisory.update": async (o, p) => (await o.rest.securityAdvisories.updateRepositoryAdvisory(p)).data,
+  "advisory.publish": async (o, p) =>
+    (await o.rest.securityAdvisories.updateRepositoryAdvisory({ ...p, state: "published" })).data,
   "advisory.fork": async (o, p) => (await o.rest.securityAdvisories.createFork(p)).data,
   "advisory.cve": async (o, p) => (await o.rest.securityAdvisories.createRepositoryAdvisoryCveRequest(p)).data,
   "issue.create": async (o, p) => (await o.rest.issues.create(p)).data,
@@ -52,6 +54,10 @@ const performers: Record<Write["op"], Performer> = {
 export async function apply(plan: Plan, { octokit, log, dryRun }: ApplyOptions): Promise<Applied[]> {
   const done: Applied[] = [];
   for (const write of plan) {
+    if (write.op === "advisory.update" && (write.params as { state?: unknown }).state === "published") {
+      // Publication has exactly one door: the publish gate, which proves the fixing release is out.
+      throw new ApplyError(write, done, new Error("advisory.update may not publish; use the publish gate"));
+    }
     const line = { op: write.op, target: target(write), why: write.why };
     if (dryRun) {
       log.info({ ...line, dryRun: true }, `dry run: would ${write.op} ${line.target}`);

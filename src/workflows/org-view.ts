@@ -8,7 +8,7 @@ import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters
 import { loadOrgConfigs } from "../github/config.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
 import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
-import { advisoryRepo, type Octokit, type RepositoryAdvisory } from "../github/types.js";
+import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
 
 /** Everything one run needs to know about an org, read once: the reconcilers decide from this. */
 export interface OrgView {
@@ -21,6 +21,8 @@ export interface OrgView {
   trackers: Map<string, Tracker>;
   /** Security team per team slug ("" = no team configured): logins, or null when the team is missing. */
   teams: Map<string, string[] | null>;
+  /** Published releases per `owner/repo`, read at most once per run (for the publication pre-check). */
+  releases: Map<string, Promise<Release[]>>;
 }
 
 export interface Tracker {
@@ -127,7 +129,17 @@ export async function readOrg(ctx: RunContext): Promise<OrgView> {
 
   const trackers = new Map<string, Tracker>();
   for (const name of trackerNames) trackers.set(name, await readTracker(ctx, repos, name));
-  return { org: ctx.org, repos, rosters, rosterWarnings: warnings, configs, advisories, trackers, teams };
+  return {
+    org: ctx.org,
+    repos,
+    rosters,
+    rosterWarnings: warnings,
+    configs,
+    advisories,
+    trackers,
+    teams,
+    releases: new Map(),
+  };
 }
 
 /** The security team for a repository's configuration: the GitHub team's members ∪ listed handles. */

@@ -21,6 +21,7 @@ import { type Applied, ApplyError, apply } from "../github/apply.js";
 import type { TrackingIssue } from "../github/tracker.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { configFor, type OrgView, type RunContext, securityTeam, type Tracker, trackerFor } from "./org-view.js";
+import { publicationStep } from "./publish.js";
 
 /** One vulnerability: its advisories (siblings share a tracking issue) and that issue, if any. */
 export interface Case {
@@ -71,6 +72,8 @@ export function casesOf(view: OrgView): Case[] {
 interface Staffed {
   advisory: RepositoryAdvisory;
   status: AdvisoryStatus;
+  /** Comments for the tracking issue, posted before its body records their notices. */
+  comments: string[];
 }
 
 const FORK_PERMISSION_NOTE =
@@ -173,6 +176,11 @@ async function staffAdvisory(
   const staffedNow = decision.collaborators.change === null || applied.some((d) => d.write.op === "advisory.update");
   const team_ =
     decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
+  const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());
+  const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention);
+  current = publication.advisory;
+  result.writes += publication.writes;
+  tracking.notices.push(...publication.notices);
   const status = statusOf(current as AdvisoryFacts, `${owner}/${repo}`, {
     team: team_,
     checklist: checklist(current as AdvisoryFacts, {
@@ -180,13 +188,13 @@ async function staffAdvisory(
       staffed: staffedNow && isOpen(current.state) ? true : current.state === "published",
       forkRequested: tracking.forkRequestedAt[advisory.ghsa_id] !== undefined,
       forkWanted: config.intake.privateFork,
-      fixingRelease: null,
+      fixingRelease: publication.fixingRelease,
     }),
-    fixingRelease: null,
-    blockers: [],
+    fixingRelease: publication.fixingRelease,
+    blockers: publication.blockers,
     notes,
   });
-  return { advisory: current, status };
+  return { advisory: current, status, comments: publication.comments };
 }
 
 /**
@@ -234,6 +242,7 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
   const where = { owner: view.org, repo: tracker.repo };
+  const comments = staffed.flatMap((s) => s.comments);
   if (!c.issue) {
     if (!anyOpen) return result;
     plan.push({
@@ -247,6 +256,13 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       why: `track ${first.ghsa_id}`,
     });
   } else {
+    for (const body of comments) {
+      plan.push({
+        op: "issue.comment",
+        params: { ...where, issue_number: c.issue.number, body },
+        why: "publication notice",
+      });
+    }
     const update: Record<string, unknown> = {};
     if (c.issue.body !== body) update.body = body;
     if (!anyOpen && c.issue.open) {
@@ -264,6 +280,17 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
   try {
     const applied = await apply(plan, ctx);
     result.writes += applied.filter((a) => a.performed).length;
+    const created = applied.find((a) => a.write.op === "issue.create" && a.performed)?.data as
+      | { number?: number }
+      | undefined;
+    if (created?.number !== undefined && comments.length > 0) {
+      const notices: Plan = comments.map((body) => ({
+        op: "issue.comment",
+        params: { ...where, issue_number: created.number as number, body },
+        why: "publication notice",
+      }));
+      result.writes += (await apply(notices, ctx)).filter((a) => a.performed).length;
+    }
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
     result.problems.push(err.message);

@@ -1,0 +1,223 @@
+/**
+ * Publication: the single gate that may publish an advisory, and what happens around it (blocked
+ * notices on the tracking issue, the "Security advisories" section of the release notes).
+ *
+ * Invariant: no code path publishes an advisory whose fixing release is not published. The gate is the
+ * only code that builds an `advisory.publish` write, and before it does, it re-reads the advisory and
+ * the repository's releases from GitHub — never from a cache, a payload or the org view.
+ */
+import type { Config } from "../config/schema.js";
+import type { DisclosureProblem } from "../domain/disclosure.js";
+import type { Plan } from "../domain/plan.js";
+import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
+import { blockedReleaseReminder } from "../domain/schedule.js";
+import type { TrackingState } from "../domain/tracking.js";
+import { ApplyError, apply } from "../github/apply.js";
+import type { Octokit, Release, RepositoryAdvisory } from "../github/types.js";
+import type { OrgView, RunContext } from "./org-view.js";
+
+export interface PublishTarget {
+  owner: string;
+  repo: string;
+  ghsa: string;
+}
+
+export type GateOutcome =
+  | PublicationVerdict<Release>
+  | { kind: "published"; advisory: RepositoryAdvisory; fixingReleases: Release[] }
+  | { kind: "refused"; message: string };
+
+/** Every published (non-draft) release of a repository, read now from GitHub. */
+export async function publishedReleases(octokit: Octokit, owner: string, repo: string): Promise<Release[]> {
+  const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 });
+  return all.filter((r) => !r.draft && r.published_at !== null);
+}
+
+/**
+ * The only function that publishes. It re-reads the advisory and the releases, decides with
+ * `publicationVerdict` (fixing release published and eligible, disclosure check passes, not on hold)
+ * and only then sends `state: published`.
+ */
+export async function publishGate(
+  ctx: RunContext,
+  target: PublishTarget,
+  config: Config,
+  hold: { reason: string } | null,
+): Promise<GateOutcome> {
+  const { owner, repo, ghsa } = target;
+  const { data: advisory } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
+    owner,
+    repo,
+    ghsa_id: ghsa,
+  });
+  const releases = await publishedReleases(ctx.octokit, owner, repo);
+  const verdict = publicationVerdict(advisory, releases, config.publish, hold);
+  if (verdict.kind !== "ready") return verdict;
+  const plan: Plan = [
+    {
+      op: "advisory.publish",
+      params: { owner, repo, ghsa_id: advisory.ghsa_id },
+      why: `fixed by ${verdict.fixingReleases.map((r) => r.tag_name).join(", ")}`,
+    },
+  ];
+  try {
+    const [done] = await apply(plan, ctx);
+    const published = (done?.performed ? done.data : { ...advisory, state: "published" }) as RepositoryAdvisory;
+    ctx.log.info(
+      {
+        ghsa: advisory.ghsa_id,
+        repo: `${owner}/${repo}`,
+        releases: verdict.fixingReleases.map((r) => r.tag_name),
+        dryRun: ctx.dryRun,
+      },
+      "advisory published",
+    );
+    return { kind: "published", advisory: published, fixingReleases: verdict.fixingReleases };
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    return { kind: "refused", message: err.message };
+  }
+}
+
+/** Adds the "Security advisories" section to each fixing release's notes (never twice). */
+export async function annotateReleases(
+  ctx: RunContext,
+  target: { owner: string; repo: string },
+  advisory: RepositoryAdvisory,
+  releases: Release[],
+): Promise<number> {
+  const plan: Plan = [];
+  for (const release of releases) {
+    const body = annotateReleaseNotes(release.body, [
+      { ghsa: advisory.ghsa_id, url: advisory.html_url, summary: advisory.summary },
+    ]);
+    if (body === null) continue;
+    plan.push({
+      op: "release.update",
+      params: { ...target, release_id: release.id, body },
+      why: `link ${advisory.ghsa_id} in ${release.tag_name}`,
+    });
+  }
+  try {
+    return (await apply(plan, ctx)).filter((d) => d.performed).length;
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    ctx.log.warn({ ghsa: advisory.ghsa_id, op: err.write.op, status: err.status }, "release annotation refused");
+    return 0;
+  }
+}
+
+/** Releases of a repository for this run's pre-check (one read per repository per run). */
+function cachedReleases(ctx: RunContext, view: OrgView, owner: string, repo: string): Promise<Release[]> {
+  const key = `${owner}/${repo}`.toLowerCase();
+  let releases = view.releases.get(key);
+  if (!releases) {
+    releases = publishedReleases(ctx.octokit, owner, repo);
+    view.releases.set(key, releases);
+  }
+  return releases;
+}
+
+export interface PublicationStep {
+  /** The advisory as it is now (published, if the gate published it). */
+  advisory: RepositoryAdvisory;
+  fixingRelease: string | null;
+  blockers: string[];
+  /** Comments for the tracking issue (private). */
+  comments: string[];
+  /** Notice keys to record in the tracking state, so each notice is given once. */
+  notices: string[];
+  writes: number;
+}
+
+function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
+  const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")}: ` : "";
+  return [
+    `${who}${tags.join(", ")} ${tags.length > 1 ? "are" : "is"} published and fixes ${ghsa}, but the advisory cannot be published yet:`,
+    "",
+    ...problems.map((p) => `- ${p.message}`),
+    "",
+    "Fix these on the advisory, then comment `/advisory publish` (or wait for the next sweep).",
+  ].join("\n");
+}
+
+/**
+ * The publication part of reconciling a draft: a cheap pre-check on this run's release list; when a
+ * fixing release is out, the gate (which re-reads everything) publishes it or reports it blocked.
+ */
+export async function publicationStep(
+  ctx: RunContext,
+  view: OrgView,
+  target: { owner: string; repo: string },
+  advisory: RepositoryAdvisory,
+  config: Config,
+  tracking: TrackingState,
+  patchTeam: string[],
+): Promise<PublicationStep> {
+  const step: PublicationStep = { advisory, fixingRelease: null, blockers: [], comments: [], notices: [], writes: 0 };
+  if (advisory.state !== "draft") return step;
+  const releases = await cachedReleases(ctx, view, target.owner, target.repo);
+  const pre = publicationVerdict(advisory, releases, config.publish, tracking.hold);
+  if (pre.kind === "not-draft") return step;
+  if (pre.kind === "waiting") {
+    if (pre.fixingReleases.length > 0) step.fixingRelease = pre.fixingReleases.map((r) => r.tag_name).join(", ");
+    if (pre.missing.length > 0 && pre.fixingReleases.length > 0)
+      step.blockers.push(`waiting for ${pre.missing.join(", ")}`);
+    return step;
+  }
+  const outcome = await publishGate(ctx, { ...target, ghsa: advisory.ghsa_id }, config, tracking.hold);
+  const tags = "fixingReleases" in outcome ? outcome.fixingReleases.map((r) => r.tag_name) : [];
+  step.fixingRelease = tags.length > 0 ? tags.join(", ") : null;
+  switch (outcome.kind) {
+    case "published": {
+      step.writes += ctx.dryRun ? 0 : 1;
+      step.advisory = outcome.advisory;
+      if (config.publish.annotateRelease) {
+        step.writes += await annotateReleases(ctx, target, outcome.advisory, outcome.fixingReleases);
+      }
+      return step;
+    }
+    case "blocked": {
+      step.blockers = outcome.problems.map((p) => p.message);
+      const first = `blocked:${advisory.ghsa_id}:${tags.join(",")}`;
+      const newest = outcome.fixingReleases
+        .map((r) => r.published_at)
+        .filter((d): d is string => d !== null)
+        .sort()
+        .at(-1);
+      const day = `blocked-reminder:${advisory.ghsa_id}:${ctx.now.toISOString().slice(0, 10)}`;
+      const lastReminder = [...tracking.notices]
+        .filter((n) => n.startsWith(`blocked-reminder:${advisory.ghsa_id}:`))
+        .sort()
+        .at(-1)
+        ?.split(":")
+        .at(-1);
+      if (!tracking.notices.includes(first)) {
+        step.comments.push(blockedComment(advisory.ghsa_id, tags, outcome.problems, patchTeam));
+        step.notices.push(first, day);
+      } else if (
+        newest &&
+        blockedReleaseReminder({
+          releasePublishedAt: new Date(newest),
+          lastReminderAt: lastReminder ? new Date(`${lastReminder}T00:00:00Z`) : null,
+          now: ctx.now,
+        }) &&
+        !tracking.notices.includes(day)
+      ) {
+        step.comments.push(
+          `Reminder: ${advisory.ghsa_id} is still blocked although ${tags.join(", ")} is out.\n\n${outcome.problems.map((p) => `- ${p.message}`).join("\n")}`,
+        );
+        step.notices.push(day);
+      }
+      return step;
+    }
+    case "waiting":
+      step.blockers.push(`waiting for ${outcome.missing.join(", ")}`);
+      return step;
+    case "refused":
+      step.blockers.push(outcome.message);
+      return step;
+    default:
+      return step;
+  }
+}
