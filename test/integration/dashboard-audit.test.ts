@@ -174,6 +174,7 @@ function view(options: ViewOptions = {}): OrgView {
   };
   return {
     org: ORG,
+    releases: new Map(),
     repos: [snapshot(".github"), snapshot("oras"), snapshot("oras-go"), snapshot(TRACKER, true)],
     rosters: [
       roster("oras-go", "Owners:\n  - Ada (@ada)\n\nEmeritus:\n  - Carol Former (@carol)\n"),
