@@ -173,6 +173,9 @@ export function registerRoutes(core: HttpCore, world: World, repr: Repr, hooks: 
       headers,
     );
   });
+  core.route("GET", "/repos/{owner}/{repo}/private-vulnerability-reporting", "token", (ctx) =>
+    json(200, { enabled: repoFor(ctx).privateVulnerabilityReporting }),
+  );
   core.route("GET", "/repos/{owner}/{repo}/contents/{path}", "token", (ctx) => {
     const r = repoFor(ctx);
     need(ctx, "contents", "read");

@@ -51,6 +51,8 @@ export interface RepoRecord {
   /** for temporary private forks: the advisory they belong to */
   advisoryFork: string | null;
   nextNumber: number;
+  /** whether private vulnerability reporting is enabled (GET …/private-vulnerability-reporting) */
+  privateVulnerabilityReporting: boolean;
 }
 
 export interface TeamRecord {
@@ -269,6 +271,8 @@ export interface SeedRepo {
   archived?: boolean;
   description?: string | null;
   files?: Record<string, string>;
+  /** private vulnerability reporting enabled (default true) */
+  privateVulnerabilityReporting?: boolean;
 }
 
 export class World {
@@ -408,6 +412,7 @@ export class World {
       fork: false,
       advisoryFork: null,
       nextNumber: 1,
+      privateVulnerabilityReporting: seed.privateVulnerabilityReporting ?? true,
     };
     this.repos.set(key, repo);
     return repo;
