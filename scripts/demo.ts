@@ -1,5 +1,25 @@
 /**
- * `npm run demo`: the whole lifecycle against the embedded GitHub simulator.
+ * `npm run demo`: the advisory lifecycle against the embedded GitHub simulator, printed as a timeline.
+ * `npm run demo -- --keep` leaves the simulator and the app running until Ctrl-C.
  */
-console.log("oras-advisory-bot demo: the embedded GitHub simulator is not part of this build yet.");
-console.log("Nothing to show; `npm test` checks what exists.");
+import { runDemo } from "../src/sim/demo.js";
+
+const keep = process.argv.slice(2).includes("--keep");
+const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+
+try {
+  const result = await runDemo({ out: (line) => console.log(line), keep, color });
+  if (keep) {
+    const stop = () => {
+      void result.close().finally(() => {
+        console.log("stopped.");
+        process.exit(0);
+      });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  }
+} catch (err) {
+  console.error("demo failed:", err);
+  process.exitCode = 1;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { DEMO_STEPS, runDemo } from "../../src/sim/demo.js";
+
+const FINAL_TEAM = ["FeynmanZhou", "qweeah", "reporter1", "sajay", "shizhMSFT", "TerryHowe", "wangxiaoxuan273"];
+const sorted = (xs: readonly string[]) => [...xs].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+
+describe("npm run demo: the lifecycle as a timeline", () => {
+  it("plays every step on the bed and prints what GitHub sent, what the app wrote and where the advisories stand", async () => {
+    const lines: string[] = [];
+    const { steps } = await runDemo({ out: (line) => lines.push(line) });
+    const text = lines.join("\n");
+
+    expect(steps.map((s) => s.title)).toEqual(DEMO_STEPS.map((s) => s.title));
+    DEMO_STEPS.forEach((step, i) => {
+      expect(text).toMatch(new RegExp(`━━ ${i + 1} · [^\n]* · ${step.title} `));
+    });
+    expect(text).not.toContain("\u001b["); // no colours unless asked for
+
+    // 1. the seed summary
+    const [seed, report, sweep, roster, byHand] = steps;
+    expect(seed?.facts.join("\n")).toMatch(/oras-go\s+OWNERS\.md: shizhMSFT qweeah Wwwsylvia · emeritus deitch/);
+    expect(seed?.facts.join("\n")).toContain("security-response");
+    expect(seed?.writes).toEqual([]);
+
+    // 2. the report: accepted, staffed (emeritus excluded), fork requested, tracking issue opened
+    expect(report?.deliveries[0]).toMatchObject({ event: "repository_advisory", action: "reported", status: 200 });
+    const ghsa = report?.advisories.find((a) => a.label === "report")?.ghsa ?? "";
+    expect(ghsa).toMatch(/^GHSA-/);
+    const reportWrites = report?.writes.map((w) => `${w.method} ${w.what}`) ?? [];
+    expect(reportWrites).toContain(`PATCH advisory ${ghsa} (state: draft, 7 collaborators)`);
+    expect(reportWrites.some((w) => w.startsWith(`POST fork of ${ghsa}`))).toBe(true);
+    expect(reportWrites.some((w) => /^POST issue security-response#\d+ "\[GHSA-/.test(w))).toBe(true);
+    expect(text).toContain("GitHub → app   repository_advisory.reported → 200");
+    expect(text).toMatch(/cost {11}\d+ reads \(\d+ GraphQL\), \d+ writes/);
+    const afterReport = report?.advisories.find((a) => a.ghsa === ghsa);
+    expect(afterReport?.state).toBe("draft");
+    expect(afterReport?.collaborators).not.toContain("deitch");
+    expect(afterReport?.tracking).not.toBeNull();
+
+    // 3. the sweep: the fork is ready and the checklist ticked; the advisory is not written
+    const swept = sweep?.advisories.find((a) => a.ghsa === ghsa);
+    expect(swept?.fork).toMatch(/oras-go-ghsa-/);
+    expect(swept?.tracking?.checked).toBeGreaterThan(afterReport?.tracking?.checked ?? 0);
+    expect(sweep?.writes.filter((w) => w.what.startsWith("advisory ") || w.what.startsWith("fork "))).toEqual([]);
+
+    // 4. the roster change: one PATCH, +wangxiaoxuan273 −Wwwsylvia
+    expect(roster?.deliveries.map((d) => `${d.event} ${d.status}`)).toContain("push 200");
+    expect(roster?.writes.filter((w) => w.what.startsWith(`advisory ${ghsa}`))).toHaveLength(1);
+    expect(roster?.lines.join("\n")).toContain("(+wangxiaoxuan273 −Wwwsylvia)");
+
+    // 5. the draft made by hand: no webhook, picked up by the sweep
+    const handGhsa = byHand?.advisories.find((a) => a.label === "by hand")?.ghsa ?? "";
+    expect(byHand?.deliveries.filter((d) => !d.echo)).toEqual([]);
+    expect(byHand?.writes.some((w) => w.what.startsWith(`advisory ${handGhsa}`))).toBe(true);
+    expect(byHand?.advisories.find((a) => a.ghsa === handGhsa)?.tracking).not.toBeNull();
+
+    // the end state: the report is a draft with the expected team, tracked by exactly one issue
+    const final = steps.at(-1)?.advisories.find((a) => a.ghsa === ghsa);
+    expect(final?.state).toBe("draft");
+    expect(sorted(final?.collaborators ?? [])).toEqual(sorted(FINAL_TEAM));
+    expect(final?.tracking).toMatchObject({ open: true, count: 1 });
+    const trackingIssues = steps.at(-1)?.advisories.map((a) => a.tracking?.number);
+    expect(new Set(trackingIssues).size).toBe(2);
+    expect(text).toContain("unknown routes: 0");
+  });
+});
