@@ -9,6 +9,7 @@ import {
 } from "../domain/advisory-plan.js";
 import { describeGap, desiredPatchTeam } from "../domain/patch-team.js";
 import type { Plan } from "../domain/plan.js";
+import { ackReminder } from "../domain/schedule.js";
 import {
   type AdvisoryStatus,
   newTrackingState,
@@ -74,6 +75,9 @@ interface Staffed {
   status: AdvisoryStatus;
   /** Comments for the tracking issue, posted before its body records their notices. */
   comments: string[];
+  config: Config;
+  /** The patch team to mention in reminders (not the reporter, not the app). */
+  mention: string[];
 }
 
 const FORK_PERMISSION_NOTE =
@@ -194,7 +198,55 @@ async function staffAdvisory(
     blockers: publication.blockers,
     notes,
   });
-  return { advisory: current, status, comments: publication.comments };
+  return { advisory: current, status, comments: publication.comments, config, mention };
+}
+
+const REMINDER_WORDS = ["", "Reminder", "Second reminder", "Urgent reminder"] as const;
+
+/**
+ * The acknowledgement clock: a report with no human response (other than the reporter and the app)
+ * within `intake.ackWithin` working days gets escalating reminders on its tracking issue, at most one a
+ * day. Before reminding, the tracking issue's comments are read: a human comment acknowledges it.
+ * Returns the reminder to post, if any; records acknowledgement and reminder dates in `tracking`.
+ */
+async function acknowledgement(
+  ctx: RunContext,
+  view: OrgView,
+  c: Case,
+  staffed: Staffed[],
+  tracking: TrackingState,
+): Promise<string | null> {
+  const open = staffed.filter((s) => isOpen(s.advisory.state));
+  const first = open[0];
+  if (!first || tracking.acknowledgedAt !== null || !c.issue) return null;
+  const reportedAt = new Date(Math.min(...open.map((s) => Date.parse(s.advisory.created_at ?? tracking.reportedAt))));
+  const ackWithin = Math.min(...open.map((s) => s.config.intake.ackWithin));
+  const lastReminderAt = tracking.lastReminderAt ? new Date(tracking.lastReminderAt) : null;
+  const verdict = ackReminder({ reportedAt, acknowledgedAt: null, ackWithin, lastReminderAt, now: ctx.now });
+  if (!verdict.due) return null;
+
+  const reporters = new Set(open.map((s) => reporterOf(s.advisory as AdvisoryFacts)?.toLowerCase()).filter(Boolean));
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: view.org,
+    repo: c.tracker?.repo ?? "",
+    issue_number: c.issue.number,
+    per_page: 100,
+  });
+  const human = comments.find(
+    (cm) =>
+      cm.user !== null &&
+      cm.user.type !== "Bot" &&
+      cm.user.login.toLowerCase() !== ctx.botLogin.toLowerCase() &&
+      !reporters.has(cm.user.login.toLowerCase()),
+  );
+  if (human) {
+    tracking.acknowledgedAt = human.created_at;
+    return null;
+  }
+  tracking.lastReminderAt = ctx.now.toISOString();
+  const mention = [...new Set(open.flatMap((s) => s.mention))];
+  const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")} ` : "";
+  return `${REMINDER_WORDS[verdict.level]}: ${who}this report has had no response for ${ackWithin + verdict.overdueWorkingDays} working days; the security policy promises a response within ${ackWithin}. Comment here (or use \`/advisory accept\`) to acknowledge it.`;
 }
 
 /**
@@ -235,6 +287,7 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
     result.problems.push(tracker.problem);
     return result;
   }
+  const reminder = await acknowledgement(ctx, view, c, staffed, tracking);
   const body = renderTrackingBody(
     staffed.map((s) => s.status),
     tracking,
@@ -242,7 +295,7 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
   const where = { owner: view.org, repo: tracker.repo };
-  const comments = staffed.flatMap((s) => s.comments);
+  const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : [])];
   if (!c.issue) {
     if (!anyOpen) return result;
     plan.push({
