@@ -12,7 +12,22 @@ export interface RepoSnapshot {
   files: Record<string, string | null>;
   /** Text of the repository's own `.github/advisory-bot.yml`, or null. */
   config: string | null;
+  /** The most recent releases (newest first), for the publication pre-check; the gate re-reads by REST. */
+  releases: SnapshotRelease[];
 }
+
+/** A release as the org query reads it, in the REST field names the domain uses. */
+export interface SnapshotRelease {
+  id: number;
+  tag_name: string;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  published_at: string | null;
+}
+
+/** How many recent releases per repository the org query reads. */
+export const RECENT_RELEASES = 20;
 
 interface RepoNode {
   id: string;
@@ -20,6 +35,16 @@ interface RepoNode {
   isArchived: boolean;
   isPrivate: boolean;
   config: { text: string | null } | null;
+  releases: {
+    nodes: Array<{
+      databaseId: number | null;
+      tagName: string;
+      description: string | null;
+      isDraft: boolean;
+      isPrerelease: boolean;
+      publishedAt: string | null;
+    } | null> | null;
+  };
   [alias: string]: unknown;
 }
 
@@ -46,6 +71,9 @@ export function orgReposQuery(fileCount: number): string {
       nodes {
         id name isArchived isPrivate
         config: object(expression: $cfg) { ... on Blob { text } }
+        releases(first: ${RECENT_RELEASES}, orderBy: { field: CREATED_AT, direction: DESC }) {
+          nodes { databaseId tagName description isDraft isPrerelease publishedAt }
+        }
         ${fields.join("\n        ")}
       }
     }
@@ -77,6 +105,16 @@ export async function readOrgRepos(octokit: Octokit, org: string, files: readonl
         private: node.isPrivate,
         files: texts,
         config: node.config?.text ?? null,
+        releases: (node.releases.nodes ?? [])
+          .filter((r): r is NonNullable<typeof r> => r !== null)
+          .map((r) => ({
+            id: r.databaseId ?? 0,
+            tag_name: r.tagName,
+            body: r.description,
+            draft: r.isDraft,
+            prerelease: r.isPrerelease,
+            published_at: r.publishedAt,
+          })),
       });
     }
     if (!conn.pageInfo.hasNextPage) return repos;

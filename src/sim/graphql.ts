@@ -142,8 +142,32 @@ const SDL = /* GraphQL */ `
     nameWithOwner: String!
     object(expression: String, oid: GitObjectID): GitObject
     owner: RepositoryOwner!
+    releases(first: Int, orderBy: ReleaseOrder): ReleaseConnection!
     url: URI!
     visibility: RepositoryVisibility!
+  }
+
+  enum ReleaseOrderField {
+    CREATED_AT
+    NAME
+  }
+  input ReleaseOrder {
+    direction: OrderDirection!
+    field: ReleaseOrderField!
+  }
+  type Release implements Node {
+    databaseId: Int
+    description: String
+    id: ID!
+    isDraft: Boolean!
+    isPrerelease: Boolean!
+    name: String
+    publishedAt: DateTime
+    tagName: String!
+  }
+  type ReleaseConnection {
+    nodes: [Release]
+    totalCount: Int!
   }
 
   type Ref implements Node {
@@ -351,6 +375,33 @@ export function registerGraphql(core: HttpCore, world: World, repr: Repr): { sch
       id: Buffer.from(`Ref:${r.id}:${r.default_branch}`).toString("base64"),
       name: r.default_branch,
       prefix: "refs/heads/",
+    },
+    releases: (args: { first?: number | null; orderBy?: { field: string; direction: string } | null }, ctx: Ctx) => {
+      need(ctx, "contents", "read");
+      const canSeeDrafts = hasPermission(ctx.token, "contents", "write");
+      const all = [...world.releases.values()]
+        .filter((rel) => rel.repo === repoKey(r.owner, r.name) && (canSeeDrafts || !rel.draft))
+        .sort((a, b) =>
+          args.orderBy?.field === "NAME"
+            ? a.tag_name.localeCompare(b.tag_name)
+            : a.created_at.localeCompare(b.created_at) || a.id - b.id,
+        );
+      if (args.orderBy?.direction === "DESC") all.reverse();
+      const first = Math.min(Math.max(args.first ?? 100, 0), 100);
+      return {
+        totalCount: all.length,
+        nodes: all.slice(0, first).map((rel) => ({
+          __typename: "Release",
+          id: rel.node_id,
+          databaseId: rel.id,
+          tagName: rel.tag_name,
+          name: rel.name,
+          description: rel.body,
+          isDraft: rel.draft,
+          isPrerelease: rel.prerelease,
+          publishedAt: rel.published_at,
+        })),
+      };
     },
     object: (args: { expression?: string | null; oid?: string | null }, ctx: Ctx) => {
       need(ctx, "contents", "read");

@@ -8,7 +8,7 @@ import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters
 import { loadOrgConfigs } from "../github/config.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
 import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
-import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
+import { advisoryRepo, type Octokit, type RepositoryAdvisory } from "../github/types.js";
 
 /** Everything one run needs to know about an org, read once: the reconcilers decide from this. */
 export interface OrgView {
@@ -21,8 +21,6 @@ export interface OrgView {
   trackers: Map<string, Tracker>;
   /** Security team per team slug ("" = no team configured): logins, or null when the team is missing. */
   teams: Map<string, string[] | null>;
-  /** Published releases per `owner/repo`, read at most once per run (for the publication pre-check). */
-  releases: Map<string, Promise<Release[]>>;
 }
 
 export interface Tracker {
@@ -138,7 +136,6 @@ export async function readOrg(ctx: RunContext): Promise<OrgView> {
     advisories,
     trackers,
     teams,
-    releases: new Map(),
   };
 }
 

@@ -13,6 +13,7 @@ import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } fro
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { TrackingState } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
+import type { SnapshotRelease } from "../github/org.js";
 import type { Octokit, Release, RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
@@ -107,15 +108,10 @@ export async function annotateReleases(
   }
 }
 
-/** Releases of a repository for this run's pre-check (one read per repository per run). */
-function cachedReleases(ctx: RunContext, view: OrgView, owner: string, repo: string): Promise<Release[]> {
-  const key = `${owner}/${repo}`.toLowerCase();
-  let releases = view.releases.get(key);
-  if (!releases) {
-    releases = publishedReleases(ctx.octokit, owner, repo);
-    view.releases.set(key, releases);
-  }
-  return releases;
+/** Recent published releases of a repository, as the org view read them (no extra request). */
+function recentReleases(view: OrgView, repo: string): SnapshotRelease[] {
+  const snapshot = view.repos.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  return (snapshot?.releases ?? []).filter((r) => !r.draft && r.published_at !== null);
 }
 
 export interface PublicationStep {
@@ -156,8 +152,8 @@ export async function publicationStep(
 ): Promise<PublicationStep> {
   const step: PublicationStep = { advisory, fixingRelease: null, blockers: [], comments: [], notices: [], writes: 0 };
   if (advisory.state !== "draft") return step;
-  const releases = await cachedReleases(ctx, view, target.owner, target.repo);
-  const pre = publicationVerdict(advisory, releases, config.publish, tracking.hold);
+  // A cheap pre-check on the view; only when it sees a fixing release does the gate re-read GitHub.
+  const pre = publicationVerdict(advisory, recentReleases(view, target.repo), config.publish, tracking.hold);
   if (pre.kind === "not-draft") return step;
   if (pre.kind === "waiting") {
     if (pre.fixingReleases.length > 0) step.fixingRelease = pre.fixingReleases.map((r) => r.tag_name).join(", ");

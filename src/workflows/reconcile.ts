@@ -85,7 +85,12 @@ const FORK_PERMISSION_NOTE =
 
 function refusalNote(error: ApplyError): string {
   if (error.write.op === "advisory.fork" && error.status === 403) return FORK_PERMISSION_NOTE;
-  return `GitHub refused ${error.write.op}${error.status ? ` (${error.status})` : ""}: ${error.message.replace(/^.*failed\s*/, "")}. It is retried on the next sweep.`;
+  return `GitHub refused ${error.write.op} — ${error.message.replace(/^.*failed\s*/, "").replace(/^\((.*)\)$/, "$1")}. It is retried on the next sweep.`;
+}
+
+/** A fork request GitHub refuses because a fork already exists (or is being made) has done its job. */
+function forkAlreadyExists(error: ApplyError): boolean {
+  return error.write.op === "advisory.fork" && error.status === 422;
 }
 
 /** Phase 1 for one advisory: accept, re-staff and fork it; returns its new state and its status block. */
@@ -159,12 +164,16 @@ async function staffAdvisory(
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
     applied = err.done;
-    notes.push(refusalNote(err));
-    result.problems.push(err.message);
-    ctx.log.warn(
-      { ghsa: advisory.ghsa_id, repo: `${owner}/${repo}`, op: err.write.op, status: err.status },
-      "write refused",
-    );
+    if (forkAlreadyExists(err)) {
+      tracking.forkRequestedAt[advisory.ghsa_id] = ctx.now.toISOString();
+    } else {
+      notes.push(refusalNote(err));
+      result.problems.push(err.message);
+      ctx.log.warn(
+        { ghsa: advisory.ghsa_id, repo: `${owner}/${repo}`, op: err.write.op, status: err.status },
+        "write refused",
+      );
+    }
   }
   for (const done of applied) {
     if (!done.performed) continue;
@@ -183,6 +192,9 @@ async function staffAdvisory(
   const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());
   const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention);
   current = publication.advisory;
+  // Later steps of this run (the dashboard) see the advisory as it is now.
+  const at = view.advisories.findIndex((a) => a.ghsa_id === current.ghsa_id);
+  if (at !== -1) view.advisories[at] = current;
   result.writes += publication.writes;
   tracking.notices.push(...publication.notices);
   const status = statusOf(current as AdvisoryFacts, `${owner}/${repo}`, {

@@ -137,7 +137,7 @@ function roster(name: string, owners: string, archived = false): RepoRosterState
 }
 
 function snapshot(name: string, isPrivate = false): RepoSnapshot {
-  return { id: `R_${name}`, name, archived: false, private: isPrivate, files: {}, config: null };
+  return { id: `R_${name}`, name, archived: false, private: isPrivate, files: {}, config: null, releases: [] };
 }
 
 interface ViewOptions {
@@ -174,7 +174,6 @@ function view(options: ViewOptions = {}): OrgView {
   };
   return {
     org: ORG,
-    releases: new Map(),
     repos: [snapshot(".github"), snapshot("oras"), snapshot("oras-go"), snapshot(TRACKER, true)],
     rosters: [
       roster("oras-go", "Owners:\n  - Ada (@ada)\n\nEmeritus:\n  - Carol Former (@carol)\n"),
