@@ -3,12 +3,14 @@ import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot }
 import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
+import { TRACKING_LABEL } from "./domain/tracking.js";
 import type { Octokit } from "./github/types.js";
 import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventReport, instrument } from "./instrument.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
+import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
 import { KeyedLock } from "./workflows/lock.js";
 import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
@@ -187,6 +189,54 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
         return reconcileFor(context, payload.repository.owner.login, { ghsas: [advisory.ghsa_id] }, advisory);
+      }),
+    );
+
+    probot.on(
+      ["issue_comment.created", "issue_comment.edited"],
+      instrument(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        if (context.isBot || payload.comment.user?.type === "Bot")
+          return { outcome: "ignored", detail: "comment by a bot" };
+        const tracked = (payload.issue.labels ?? []).some(
+          (l) => (typeof l === "string" ? l : l.name) === TRACKING_LABEL,
+        );
+        if (!/\/advisory\b/i.test(payload.comment.body) && !(tracked && payload.repository.private)) {
+          return { outcome: "ignored", detail: "no command" };
+        }
+        const probot = probotRef;
+        if (!probot) return { outcome: "ignored", detail: "not loaded" };
+        const ctx = await runContext(probot, context.octokit as Octokit, context.log, payload.repository.owner.login);
+        const report = await handleComment(
+          ctx,
+          {
+            place: {
+              owner: payload.repository.owner.login,
+              repo: payload.repository.name,
+              private: payload.repository.private,
+              repoNodeId: payload.repository.node_id,
+              issue: {
+                number: payload.issue.number,
+                nodeId: payload.issue.node_id,
+                title: payload.issue.title,
+                body: payload.issue.body ?? "",
+                labels: (payload.issue.labels ?? [])
+                  .map((l) => (typeof l === "string" ? l : (l.name ?? "")))
+                  .filter(Boolean),
+              },
+            },
+            isPullRequest: Boolean(payload.issue.pull_request),
+            comment: {
+              id: payload.comment.id,
+              body: payload.comment.body,
+              author: payload.comment.user?.login ?? "",
+              authorType: payload.comment.user?.type ?? "User",
+            },
+          },
+          lock,
+        );
+        return { outcome: report.outcome, detail: report.detail };
       }),
     );
 

@@ -9,8 +9,8 @@ import { loginKey } from "../domain/handles.js";
 import { type AuditFinding, auditSecurityTeam } from "../domain/patch-team.js";
 import { AUDIT_LABEL } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
-import { applyLogged, createPinned, labelledIssues, orgConfig, sameBody, usableTracker } from "./dashboard.js";
-import { type OrgView, type RunContext, securityTeam } from "./org-view.js";
+import { applyLogged, createPinned, labelledIssues, sameBody, usableTracker } from "./dashboard.js";
+import { type OrgView, orgConfig, type RunContext, securityTeam } from "./org-view.js";
 
 /**
  * Org membership of each security-team member (`GET /orgs/{org}/members/{username}`: 204 member,

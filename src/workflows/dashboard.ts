@@ -5,20 +5,20 @@ import type { Plan } from "../domain/plan.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
 import { advisoryRepo, type Issue } from "../github/types.js";
-import { configErrors, type OrgView, type RunContext, type Tracker, trackerFor } from "./org-view.js";
-
-export type OrgConfig = Extract<ConfigResult, { ok: true }>;
+import {
+  configErrors,
+  type OrgConfig,
+  type OrgView,
+  orgConfig,
+  type RunContext,
+  type Tracker,
+  trackerFor,
+} from "./org-view.js";
 
 /**
  * The org-level configuration (security team, tracker): the org's `.github` repository's when valid,
  * else the first valid configuration of the org; null when no repository has a valid one.
  */
-export function orgConfig(view: OrgView): OrgConfig | null {
-  const own = view.configs.get(".github");
-  if (own?.ok) return own;
-  for (const c of view.configs.values()) if (c.ok) return c;
-  return null;
-}
 
 /** The usable tracker of the org configuration, or null (logged) when there is none to write to. */
 export function usableTracker(ctx: RunContext, view: OrgView, config: OrgConfig | null, what: string): Tracker | null {

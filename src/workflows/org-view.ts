@@ -169,3 +169,14 @@ export function configErrors(view: OrgView): ConfigError[] {
   for (const c of view.configs.values()) if (!c.ok) errors.push(c.error);
   return errors;
 }
+
+/** A valid configuration as loaded. */
+export type OrgConfig = Extract<ConfigResult, { ok: true }>;
+
+/** The org's own configuration: the `.github` repository's when valid, else the first valid one. */
+export function orgConfig(view: OrgView): OrgConfig | null {
+  const own = view.configs.get(".github");
+  if (own?.ok) return own;
+  for (const c of view.configs.values()) if (c.ok) return c;
+  return null;
+}

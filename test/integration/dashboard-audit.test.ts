@@ -11,8 +11,8 @@ import type { RepoSnapshot } from "../../src/github/org.js";
 import type { TrackingIssue } from "../../src/github/tracker.js";
 import type { Issue, RepositoryAdvisory } from "../../src/github/types.js";
 import { reconcileAudit } from "../../src/workflows/audit.js";
-import { dashboardBody, orgConfig, reconcileDashboard } from "../../src/workflows/dashboard.js";
-import type { OrgView, RunContext, Tracker } from "../../src/workflows/org-view.js";
+import { dashboardBody, reconcileDashboard } from "../../src/workflows/dashboard.js";
+import { type OrgView, orgConfig, type RunContext, type Tracker } from "../../src/workflows/org-view.js";
 import { capturingLogger } from "../helpers/log.js";
 import { testOctokit } from "../helpers/probot.js";
 

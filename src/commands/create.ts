@@ -1,0 +1,152 @@
+import type { Config } from "../config/schema.js";
+import type { CommandOutcome } from "../domain/command-reply.js";
+import type { PackageArg, Severity } from "../domain/command-specs.js";
+import type { Plan } from "../domain/plan.js";
+import { newTrackingState, TRACKING_LABEL } from "../domain/tracking.js";
+import { ApplyError, apply } from "../github/apply.js";
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { configFor } from "../workflows/org-view.js";
+import { reconcileCase } from "../workflows/reconcile.js";
+import { type CommandEnv, ok, refuse } from "./env.js";
+import type { Handler } from "./handler.js";
+
+export interface DraftSource {
+  summary: string;
+  description: string;
+  severity?: Severity | string | null;
+  cvss_vector_string?: string | null;
+  cwe_ids?: string[];
+}
+
+/** The org's repository an advisory may be created in, or why not. */
+export function targetRepo(
+  env: CommandEnv,
+  owner: string | undefined,
+  repo: string,
+): { name: string; config: Config } | string {
+  if (owner && owner.toLowerCase() !== env.view.org.toLowerCase())
+    return `${owner}/${repo} is not in ${env.view.org}; the app works within its own org.`;
+  const snapshot = env.view.repos.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  if (!snapshot) return `${env.view.org}/${repo} does not exist or the app is not installed on it.`;
+  if (snapshot.private)
+    return `${env.view.org}/${snapshot.name} is private; GitHub does not allow security advisories in private repositories.`;
+  if (snapshot.archived) return `${env.view.org}/${snapshot.name} is archived.`;
+  const cfg = configFor(env.view, snapshot.name);
+  if (!cfg?.ok) return `the configuration of ${snapshot.name} is invalid; fix it first.`;
+  return { name: snapshot.name, config: cfg.config };
+}
+
+/** Creates a draft advisory (with its private fork when configured); returns it, or why not. */
+export async function createDraft(
+  env: CommandEnv,
+  repo: { name: string; config: Config },
+  source: DraftSource,
+  pkgArg: PackageArg | undefined,
+): Promise<RepositoryAdvisory | CommandOutcome> {
+  const configured = repo.config.packages[repo.name];
+  const pkg = pkgArg
+    ? { ecosystem: pkgArg.ecosystem ?? configured?.ecosystem ?? "other", name: pkgArg.name }
+    : configured;
+  if (!pkg) {
+    return refuse(
+      `No package is known for ${repo.name}: give one (\`/advisory also-affects ${repo.name} go:oras.land/…\`) or set \`packages.${repo.name}\` in the configuration.`,
+    );
+  }
+  const body: Record<string, unknown> = {
+    owner: env.view.org,
+    repo: repo.name,
+    summary: source.summary.slice(0, 1024),
+    description: source.description.trim() === "" ? source.summary : source.description,
+    vulnerabilities: [
+      { package: pkg, vulnerable_version_range: null, patched_versions: null, vulnerable_functions: [] },
+    ],
+    start_private_fork: repo.config.intake.privateFork,
+  };
+  if (source.cvss_vector_string) body.cvss_vector_string = source.cvss_vector_string;
+  else if (source.severity) body.severity = source.severity;
+  if (source.cwe_ids && source.cwe_ids.length > 0) body.cwe_ids = source.cwe_ids;
+  try {
+    const [done] = await apply(
+      [{ op: "advisory.create", params: body as never, why: `created by @${env.actor}` }],
+      env.ctx,
+    );
+    if (!done?.performed) return ok("Dry run: the draft advisory would be created.");
+    return done.data as RepositoryAdvisory;
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    return refuse(`GitHub refused the draft: ${err.message.replace(/^.*failed\s*/, "")}`);
+  }
+}
+
+/** Turns an issue of the tracker into the tracking issue of `advisories`, keeping the original text as a comment. */
+export async function makeTrackingIssue(
+  env: CommandEnv,
+  issueNumber: number,
+  body: string,
+  labels: string[],
+  advisories: RepositoryAdvisory[],
+): Promise<void> {
+  const tracking = newTrackingState(
+    advisories.map((a) => {
+      const { owner, repo } = advisoryRepo(a);
+      return { repo: `${owner}/${repo}`, ghsa: a.ghsa_id };
+    }),
+    env.ctx.now,
+  );
+  tracking.acknowledgedAt = env.ctx.now.toISOString();
+  const where = { owner: env.view.org, repo: env.place.repo, issue_number: issueNumber };
+  const plan: Plan = [];
+  if (body.trim() !== "") {
+    plan.push({
+      op: "issue.comment",
+      params: {
+        ...where,
+        body: `Original report text, kept here when this issue became the tracking issue:\n\n${body
+          .split("\n")
+          .map((l) => `> ${l}`)
+          .join("\n")}`,
+      },
+      why: "keep the report text",
+    });
+  }
+  plan.push({
+    op: "issue.update",
+    params: { ...where, labels: [...new Set([...labels, TRACKING_LABEL])] },
+    why: "label as tracking issue",
+  });
+  await apply(plan, env.ctx);
+  const tracker = env.view.trackers.get(env.place.repo.toLowerCase()) ?? null;
+  for (const a of advisories) env.view.advisories.push(a);
+  await env.lock.run(`${env.place.repo.toLowerCase()}#${issueNumber}`, () =>
+    reconcileCase(env.ctx, env.view, {
+      key: `${env.place.repo.toLowerCase()}#${issueNumber}`,
+      advisories,
+      tracker,
+      issue: {
+        number: issueNumber,
+        nodeId: env.place.issue.nodeId,
+        title: env.place.issue.title,
+        body,
+        open: true,
+        tracking,
+      },
+    }),
+  );
+}
+
+/** `/advisory create <repo> [severity]`: a draft advisory from this tracker issue, which becomes its tracking issue. */
+export const create: Handler<"create"> = async (env, args) => {
+  if (env.trackingCase)
+    return refuse("This issue already tracks an advisory; use `/advisory also-affects` for another repository.");
+  const repo = targetRepo(env, args.owner, args.repo);
+  if (typeof repo === "string") return refuse(repo);
+  const created = await createDraft(
+    env,
+    repo,
+    { summary: env.place.issue.title, description: env.place.issue.body, severity: args.severity ?? null },
+    undefined,
+  );
+  if (!("ghsa_id" in created)) return created;
+  await makeTrackingIssue(env, env.place.issue.number, env.place.issue.body, env.place.issue.labels, [created]);
+  return ok(`Created draft advisory ${created.ghsa_id} in ${env.view.org}/${repo.name}; this issue now tracks it.`);
+};

@@ -1,0 +1,142 @@
+/**
+ * What a command handler gets: the run context, the org as read from GitHub, where the comment was
+ * written, who wrote it, and the case (advisories + tracking issue) when it is a tracking issue.
+ */
+import type { Config } from "../config/schema.js";
+import type { CommandOutcome } from "../domain/command-reply.js";
+import type { Where, Who } from "../domain/command-specs.js";
+import { loginKey } from "../domain/handles.js";
+import { activeMaintainers } from "../domain/patch-team.js";
+import type { Plan } from "../domain/plan.js";
+import type { TrackingState } from "../domain/tracking.js";
+import { ApplyError, apply } from "../github/apply.js";
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { configFor, type OrgView, type RunContext, securityTeam } from "../workflows/org-view.js";
+import { type Case, reconcileCase } from "../workflows/reconcile.js";
+import type { Lock } from "../workflows/sweep.js";
+
+export interface CommentPlace {
+  owner: string;
+  repo: string;
+  private: boolean;
+  /** GraphQL node id of the repository. */
+  repoNodeId: string;
+  issue: { number: number; nodeId: string; title: string; body: string; labels: string[] };
+}
+
+export interface CommandEnv {
+  ctx: RunContext;
+  view: OrgView;
+  lock: Lock;
+  actor: string;
+  where: Exclude<Where, "any">;
+  place: CommentPlace;
+  /** The org's configuration (the `.github` repository's, else the repository's own). */
+  config: Config;
+  /** The case when the comment is on a tracking issue. */
+  trackingCase: Case | null;
+}
+
+export function ok(message: string): CommandOutcome {
+  return { ok: true, message };
+}
+export function refuse(message: string): CommandOutcome {
+  return { ok: false, message };
+}
+
+function isSecurityTeam(env: CommandEnv, login: string): boolean {
+  return securityTeam(env.view, env.config).members.some((m) => loginKey(m) === loginKey(login));
+}
+
+function isPatchTeam(env: CommandEnv, login: string): boolean {
+  const advisories = env.trackingCase?.advisories ?? [];
+  return advisories.some((a) => (a.collaborating_users ?? []).some((u) => loginKey(u.login) === loginKey(login)));
+}
+
+function isRepoMaintainer(env: CommandEnv, repo: string, login: string): boolean {
+  const roster = env.view.rosters.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  if (!roster) return false;
+  const cfg = configFor(env.view, repo);
+  const inactive = cfg?.ok ? cfg.config.inactive : env.config.inactive;
+  return activeMaintainers(roster, inactive).users.some((u) => loginKey(u.login) === loginKey(login));
+}
+
+/**
+ * Whether the actor may run a command of the given role. Everything is answered from what GitHub
+ * says now (team members and roster files read by the org query, the advisory's collaborators), never
+ * from the payload's `author_association`. The security team may do what the patch team may.
+ */
+export function authorize(env: CommandEnv, who: Who): { allowed: boolean; why: string } {
+  const login = env.actor;
+  switch (who) {
+    case "anyone":
+      return { allowed: true, why: "" };
+    case "security-team":
+      return isSecurityTeam(env, login)
+        ? { allowed: true, why: "" }
+        : { allowed: false, why: `@${login} is not on the security team` };
+    case "patch-team":
+      return isPatchTeam(env, login) || isSecurityTeam(env, login)
+        ? { allowed: true, why: "" }
+        : { allowed: false, why: `@${login} is not on this advisory's patch team` };
+    case "repo-maintainer":
+      return isRepoMaintainer(env, env.place.repo, login) || isSecurityTeam(env, login)
+        ? { allowed: true, why: "" }
+        : { allowed: false, why: `@${login} is not an active maintainer of ${env.place.repo}` };
+  }
+}
+
+export function openAdvisories(env: CommandEnv): RepositoryAdvisory[] {
+  return (env.trackingCase?.advisories ?? []).filter((a) => a.state === "triage" || a.state === "draft");
+}
+
+export function where(a: RepositoryAdvisory): { owner: string; repo: string; ghsa_id: string } {
+  const { owner, repo } = advisoryRepo(a);
+  return { owner, repo, ghsa_id: a.ghsa_id };
+}
+
+/** Applies a plan and turns a refusal by GitHub into a command outcome. */
+export async function applyForCommand(env: CommandEnv, plan: Plan, done: string): Promise<CommandOutcome> {
+  try {
+    await apply(plan, env.ctx);
+    return ok(env.ctx.dryRun ? `${done} (dry run: nothing was written)` : done);
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    return refuse(`GitHub refused it: ${err.message.replace(/^.*failed\s*/, "")}`);
+  }
+}
+
+/**
+ * Changes the tracking state (added/removed people, hold, acknowledgement) and reconciles the case at
+ * once, so the advisory and the tracking issue reflect it. The state lives in the issue body.
+ */
+export async function updateTracking(env: CommandEnv, change: (state: TrackingState) => void): Promise<number> {
+  const c = env.trackingCase;
+  if (!c?.issue?.tracking) return 0;
+  const tracking = structuredClone(c.issue.tracking);
+  change(tracking);
+  const next: Case = { ...c, issue: { ...c.issue, tracking } };
+  env.trackingCase = next;
+  const result = await env.lock.run(c.key, () => reconcileCase(env.ctx, env.view, next));
+  return result.writes;
+}
+
+/** Re-reads the case's advisories from GitHub (after a command changed them) and reconciles the case. */
+export async function refreshCase(env: CommandEnv): Promise<void> {
+  const c = env.trackingCase;
+  if (!c) return;
+  const advisories = await Promise.all(
+    c.advisories.map(async (a) => {
+      const { owner, repo, ghsa_id } = where(a);
+      return (await env.ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({ owner, repo, ghsa_id })).data;
+    }),
+  );
+  for (const a of advisories) {
+    const at = env.view.advisories.findIndex((x) => x.ghsa_id === a.ghsa_id);
+    if (at === -1) env.view.advisories.push(a);
+    else env.view.advisories[at] = a;
+  }
+  const next: Case = { ...c, advisories };
+  env.trackingCase = next;
+  await env.lock.run(c.key, () => reconcileCase(env.ctx, env.view, next));
+}

@@ -1,0 +1,6 @@
+import { renderHelp } from "../domain/command-specs.js";
+import { ok } from "./env.js";
+import type { Handler } from "./handler.js";
+
+/** `/advisory help`: the command table, generated from the registry. */
+export const help: Handler<"help"> = async () => ok(`Commands:\n\n${renderHelp()}`);

@@ -1,0 +1,60 @@
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { configFor } from "../workflows/org-view.js";
+import { annotateReleases, publishGate } from "../workflows/publish.js";
+import type { CommandEnv } from "./env.js";
+import { ok, refreshCase, refuse } from "./env.js";
+import type { Handler } from "./handler.js";
+
+/** Drafts this command concerns: the tracking issue's, or in a release pull request, its repository's. */
+function drafts(env: CommandEnv): RepositoryAdvisory[] {
+  if (env.trackingCase) return env.trackingCase.advisories.filter((a) => a.state === "draft");
+  return env.view.advisories.filter(
+    (a) => a.state === "draft" && advisoryRepo(a).repo.toLowerCase() === env.place.repo.toLowerCase(),
+  );
+}
+
+/**
+ * `/advisory publish`: publish now if — and only if — the fixing release is out and the disclosure
+ * check passes. It goes through the same gate as automatic publication; there is no second door.
+ */
+export const publish: Handler<"publish"> = async (env) => {
+  const targets = drafts(env);
+  if (targets.length === 0) return refuse("There is no draft advisory to publish here.");
+  const lines: string[] = [];
+  let published = 0;
+  for (const a of targets) {
+    const { owner, repo } = advisoryRepo(a);
+    const cfg = configFor(env.view, repo);
+    if (!cfg?.ok) {
+      lines.push(`- ${a.ghsa_id}: not published — the configuration of ${repo} is invalid.`);
+      continue;
+    }
+    const hold = env.trackingCase?.issue?.tracking?.hold ?? null;
+    const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold);
+    switch (outcome.kind) {
+      case "published":
+        published += 1;
+        if (cfg.config.publish.annotateRelease)
+          await annotateReleases(env.ctx, { owner, repo }, outcome.advisory, outcome.fixingReleases);
+        lines.push(`- ${a.ghsa_id}: published (fixed by ${outcome.fixingReleases.map((r) => r.tag_name).join(", ")}).`);
+        break;
+      case "waiting":
+        lines.push(
+          `- ${a.ghsa_id}: not published — ${outcome.missing.length > 0 ? `no published release for ${outcome.missing.join(", ")}` : "no patched version is set (use `/advisory fixed-in`)"}.`,
+        );
+        break;
+      case "blocked":
+        lines.push(`- ${a.ghsa_id}: not published —\n${outcome.problems.map((p) => `  - ${p.message}`).join("\n")}`);
+        break;
+      case "refused":
+        lines.push(`- ${a.ghsa_id}: not published — ${outcome.message}`);
+        break;
+      case "not-draft":
+        lines.push(`- ${a.ghsa_id}: not a draft.`);
+        break;
+    }
+  }
+  await refreshCase(env);
+  const summary = lines.join("\n");
+  return published === targets.length ? ok(summary) : refuse(summary);
+};

@@ -1,0 +1,19 @@
+import { reporterOf } from "../domain/advisory-plan.js";
+import { loginKey } from "../domain/handles.js";
+import { ok, refuse, updateTracking } from "./env.js";
+import type { Handler } from "./handler.js";
+
+/** `/advisory remove @user`: take someone off the patch team (never the reporter). */
+export const remove: Handler<"remove"> = async (env, { user }) => {
+  const reporters = (env.trackingCase?.advisories ?? [])
+    .map((a) => reporterOf(a))
+    .filter((r): r is string => r !== null);
+  if (reporters.some((r) => loginKey(r) === loginKey(user))) {
+    return refuse(`@${user} reported this vulnerability; the reporter is never removed.`);
+  }
+  await updateTracking(env, (s) => {
+    s.added = s.added.filter((u) => loginKey(u) !== loginKey(user));
+    if (!s.removed.some((u) => loginKey(u) === loginKey(user))) s.removed.push(user);
+  });
+  return ok(`@${user} is removed from the patch team and stays off it.`);
+};

@@ -1,0 +1,67 @@
+/**
+ * The app's reply to a comment with commands: one comment quoting each command with its outcome. The
+ * reply also remembers, in a hidden marker, which command lines of that comment have run — so an
+ * edited comment runs only the commands that are new, and a redelivered one runs nothing twice. The
+ * memory lives on GitHub, not in the app.
+ */
+const MARKER = /<!--\s*oras-advisory-bot:reply\s+([A-Za-z0-9_-]+)\s*-->/;
+
+export interface CommandOutcome {
+  ok: boolean;
+  /** Markdown for the reply. In a public repository it must carry no advisory content. */
+  message: string;
+}
+
+export interface ReplyEntry extends CommandOutcome {
+  /** The command line as written (trimmed). */
+  text: string;
+}
+
+export interface ReplyMemory {
+  commentId: number;
+  /** Command lines already run, normalized. */
+  ran: string[];
+  entries: ReplyEntry[];
+}
+
+export function normalizeCommand(text: string): string {
+  return text.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+export function renderReply(memory: ReplyMemory): string {
+  const blocks = memory.entries.map((e) => `> ${e.text}\n\n${e.ok ? "✅" : "❌"} ${e.message}`);
+  const marker = Buffer.from(
+    JSON.stringify({ c: memory.commentId, r: memory.ran, e: memory.entries }),
+    "utf8",
+  ).toString("base64url");
+  return `${blocks.join("\n\n")}\n\n<!-- oras-advisory-bot:reply ${marker} -->`;
+}
+
+/** The memory a reply carries, or null when the body is not one of the app's replies. */
+export function parseReply(body: string | null | undefined): ReplyMemory | null {
+  const match = body ? MARKER.exec(body) : null;
+  if (!match?.[1]) return null;
+  try {
+    const raw = JSON.parse(Buffer.from(match[1], "base64url").toString("utf8")) as {
+      c?: unknown;
+      r?: unknown;
+      e?: unknown;
+    };
+    if (typeof raw.c !== "number" || !Array.isArray(raw.r)) return null;
+    const entries = Array.isArray(raw.e)
+      ? raw.e.filter(
+          (x): x is ReplyEntry =>
+            typeof x?.text === "string" && typeof x?.ok === "boolean" && typeof x?.message === "string",
+        )
+      : [];
+    return { commentId: raw.c, ran: raw.r.filter((x): x is string => typeof x === "string"), entries };
+  } catch {
+    return null;
+  }
+}
+
+/** Commands of a comment that have not run yet (each line runs once, however often it is edited or delivered). */
+export function notYetRun<T extends { text: string }>(commands: readonly T[], ran: readonly string[]): T[] {
+  const done = new Set(ran);
+  return commands.filter((c) => !done.has(normalizeCommand(c.text)));
+}

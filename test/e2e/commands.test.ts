@@ -1,0 +1,256 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseReply } from "../../src/domain/command-reply.js";
+import { decodeState } from "../../src/domain/tracking.js";
+import { type Bed, startBed } from "../../src/sim/harness.js";
+import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { checkConformance, formatViolations } from "../helpers/conformance.js";
+
+const COMPLETE =
+  "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
+const SUMMARY = "Path traversal in artifact extraction";
+
+async function reportAndTrack(bed: Bed, description = COMPLETE) {
+  const delivered = await bed.sim.reportVulnerability(ORG, "oras-go", {
+    reporter: "reporter1",
+    summary: SUMMARY,
+    description,
+    vulnerabilities: [
+      {
+        package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
+        vulnerable_version_range: null,
+        patched_versions: null,
+        vulnerable_functions: [],
+      },
+    ],
+  });
+  await bed.sim.idle();
+  const issue = bed.sim.world
+    .listIssues(ORG, TRACKER)
+    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === delivered.ghsa_id))!;
+  return { ghsa: delivered.ghsa_id, issue: issue.number };
+}
+
+async function say(bed: Bed, repo: string, issue: number, user: string, body: string) {
+  const sent = await bed.sim.comment(ORG, repo, issue, user, body);
+  await bed.sim.idle();
+  const reply = bed.sim.world
+    .listComments(ORG, repo, issue)
+    .map((c) => ({ c, memory: parseReply(c.body) }))
+    .find((x) => x.memory?.commentId === sent.comment_id);
+  const reactions = bed.sim.world.listReactions(sent.comment_id).map((r) => r.content);
+  return { id: sent.comment_id, reply: reply?.c.body ?? "", entries: reply?.memory?.entries ?? [], reactions };
+}
+
+describe("slash commands", () => {
+  let bed: Bed;
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  it("a maintainer's sequence: fixed-in, severity, publish refused before the release, publish after it", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+
+    const fixed = await say(bed, TRACKER, issue, "qweeah", "/advisory fixed-in v2.6.1\n/advisory severity high");
+    expect(fixed.entries.map((e) => [e.text, e.ok])).toEqual([
+      ["/advisory fixed-in v2.6.1", true],
+      ["/advisory severity high", true],
+    ]);
+    expect(fixed.reactions).toEqual(["eyes", "rocket"]);
+    const advisory = bed.sim.world.getAdvisory(ghsa)!;
+    expect(advisory.vulnerabilities[0]).toMatchObject({
+      patched_versions: "2.6.1",
+      vulnerable_version_range: "< 2.6.1",
+    });
+    expect(advisory.severity).toBe("high");
+
+    const early = await say(bed, TRACKER, issue, "shizhMSFT", "/advisory publish");
+    expect(early.entries[0]?.ok).toBe(false);
+    expect(early.entries[0]?.message).toContain("no published release for 2.6.1");
+    expect(early.reactions).toEqual(["eyes", "confused"]);
+    expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("draft");
+
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("published"); // the release published it
+    expect(formatViolations(checkConformance(bed.sim.requests))).toBe("");
+    expect(bed.sim.unknownRoutes).toEqual([]);
+  });
+
+  it("hold pauses publication on release; unhold publishes; publish by command goes through the same gate", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+    await say(bed, TRACKER, issue, "qweeah", "/advisory fixed-in 2.6.1\n/advisory severity medium");
+    const held = await say(bed, TRACKER, issue, "sajay", "/advisory hold coordinating with distributions");
+    expect(held.entries[0]?.ok).toBe(true);
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("draft");
+    const refused = await say(bed, TRACKER, issue, "sajay", "/advisory publish");
+    expect(refused.entries[0]?.message).toMatch(/on hold/);
+    expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("draft");
+    await say(bed, TRACKER, issue, "sajay", "/advisory unhold");
+    expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("published");
+  });
+
+  it("security-team verbs are refused for a patch-team member, and a user with no role writes nothing", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+    const before = structuredClone(bed.sim.world.getAdvisory(ghsa));
+    const hold = await say(bed, TRACKER, issue, "qweeah", "/advisory hold");
+    expect(hold.entries[0]).toMatchObject({ ok: false, message: "Not allowed: @qweeah is not on the security team." });
+    bed.sim.world.collaborator(ORG, TRACKER, "outsider", "read");
+    bed.sim.resetRequests();
+    const nobody = await say(
+      bed,
+      TRACKER,
+      issue,
+      "outsider",
+      "/advisory severity critical\n/advisory fixed-in 9.9.9\n/advisory add @outsider",
+    );
+    expect(nobody.entries.every((e) => !e.ok)).toBe(true);
+    expect(nobody.entries[0]?.message).toBe("Not allowed: @outsider is not on this advisory's patch team.");
+    const advisoryWrites = bed.sim.requests.filter(
+      (r) => r.method !== "GET" && r.route?.includes("security-advisories"),
+    );
+    expect(advisoryWrites).toEqual([]);
+    expect(bed.sim.world.getAdvisory(ghsa)?.collaborating_users).toEqual(before?.collaborating_users);
+  });
+
+  it("add and remove are recorded on the tracking issue and kept through sweeps; the reporter cannot be removed", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+    const out = await say(
+      bed,
+      TRACKER,
+      issue,
+      "sajay",
+      "/advisory add @outsider\n/advisory remove @TerryHowe\n/advisory remove @reporter1",
+    );
+    expect(out.entries.map((e) => e.ok)).toEqual([true, true, false]);
+    await bed.bot.sweepAll();
+    const team = bed.sim.world.getAdvisory(ghsa)!.collaborating_users;
+    expect(team).toContain("outsider");
+    expect(team).not.toContain("TerryHowe");
+    expect(team).toContain("reporter1");
+    const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
+    expect(state?.added).toEqual(["outsider"]);
+    expect(state?.removed).toEqual(["TerryHowe"]);
+  });
+
+  it("commands in code blocks, quotes and HTML comments do nothing; a typo gets a suggestion", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+    const quiet = await say(
+      bed,
+      TRACKER,
+      issue,
+      "sajay",
+      "```\n/advisory severity low\n```\n> /advisory hold\n<!-- /advisory publish -->\n`/advisory cve`",
+    );
+    expect(quiet.reply).toBe("");
+    expect(quiet.reactions).toEqual([]);
+    expect(bed.sim.world.getAdvisory(ghsa)?.severity).not.toBe("low");
+    const typo = await say(bed, TRACKER, issue, "sajay", "/advisory publsh");
+    expect(typo.entries[0]?.message).toMatch(/did you mean `\/advisory publish`/i);
+  });
+
+  it("an edited comment runs only the commands it did not run before, and the reply is updated in place", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await reportAndTrack(bed);
+    const first = await say(bed, TRACKER, issue, "qweeah", "/advisory severity low");
+    await bed.sim.editAdvisoryByHand(ORG, "oras-go", ghsa, "qweeah", { severity: "critical" });
+    await bed.sim.editComment(ORG, TRACKER, first.id, "qweeah", "/advisory severity low\n/advisory fixed-in 2.7.0");
+    await bed.sim.idle();
+    const advisory = bed.sim.world.getAdvisory(ghsa)!;
+    expect(advisory.severity).toBe("critical"); // the first command did not run again
+    expect(advisory.vulnerabilities[0]?.patched_versions).toBe("2.7.0");
+    const replies = bed.sim.world
+      .listComments(ORG, TRACKER, issue)
+      .filter((c) => parseReply(c.body)?.commentId === first.id);
+    expect(replies).toHaveLength(1);
+    expect(parseReply(replies[0]?.body)?.entries.map((e) => e.text)).toEqual([
+      "/advisory severity low",
+      "/advisory fixed-in 2.7.0",
+    ]);
+  });
+
+  it("help works anywhere for anyone; tracker-only verbs are refused in a public issue without leaking anything", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa } = await reportAndTrack(bed);
+    const publicIssue = await bed.sim.openIssue(ORG, "oras", "outsider", { title: "question" });
+    const help = await say(bed, "oras", publicIssue.number, "outsider", "/advisory help\n/advisory publish");
+    expect(help.entries[0]?.message).toContain("| command | where | who | what |");
+    expect(help.entries[1]?.ok).toBe(false);
+    expect(help.reply).not.toContain(ghsa);
+    expect(help.reply).not.toContain(SUMMARY);
+  });
+
+  it("create: a report pasted into the tracker becomes a draft advisory, and the issue its tracking issue", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const pasted = await bed.sim.openIssue(ORG, TRACKER, "sajay", {
+      title: "Token printed in debug log",
+      body: "### Impact\nThe token appears with --debug.",
+    });
+    const out = await say(bed, TRACKER, pasted.number, "sajay", "/advisory create oras high");
+    expect(out.entries[0]?.ok).toBe(true);
+    const created = bed.sim.world.listAdvisories(ORG, "oras");
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ summary: "Token printed in debug log", severity: "high", state: "draft" });
+    expect(created[0]?.vulnerabilities[0]?.package).toMatchObject({ ecosystem: "go", name: "oras.land/oras" });
+    const issue = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === pasted.number)!;
+    expect(issue.labels).toContain("advisory");
+    expect(decodeState(issue.body)?.advisories).toEqual([{ repo: `${ORG}/oras`, ghsa: created[0]?.ghsa_id }]);
+    const kept = bed.sim.world
+      .listComments(ORG, TRACKER, pasted.number)
+      .some((c) => c.body.includes("The token appears with --debug."));
+    expect(kept).toBe(true);
+    const denied = await say(bed, TRACKER, pasted.number, "qweeah", "/advisory create oras-go");
+    expect(denied.entries[0]?.ok).toBe(false);
+  });
+
+  it("convert: a public report moves to the private tracker first and becomes a draft; nothing stays in public", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const leak = await bed.sim.openIssue(ORG, "oras", "reporter2", {
+      title: "RCE via crafted config",
+      body: "Send this config and the CLI runs it.",
+    });
+    const sent = await bed.sim.comment(ORG, "oras", leak.number, "SteveLasker", "/advisory convert");
+    await bed.sim.idle();
+    expect(bed.sim.world.listIssues(ORG, "oras").filter((i) => i.title === "RCE via crafted config")).toHaveLength(0);
+    const moved = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.title === "RCE via crafted config");
+    expect(moved).toBeDefined();
+    const [draft] = bed.sim.world.listAdvisories(ORG, "oras");
+    expect(draft?.state).toBe("draft");
+    expect(decodeState(moved?.body)?.advisories[0]?.ghsa).toBe(draft?.ghsa_id);
+    const transfer = bed.sim.requests.findIndex((r) => /transferIssue/.test(r.graphql?.query ?? ""));
+    const create = bed.sim.requests.findIndex(
+      (r) => r.method === "POST" && r.route === "/repos/{owner}/{repo}/security-advisories",
+    );
+    expect(transfer).toBeGreaterThanOrEqual(0);
+    expect(transfer).toBeLessThan(create);
+    expect(sent.comment_id).toBeGreaterThan(0);
+  });
+
+  it("convert by someone who is not a maintainer of the repository does nothing", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const leak = await bed.sim.openIssue(ORG, "oras", "reporter2", { title: "Secret bug", body: "details" });
+    const out = await say(bed, "oras", leak.number, "reporter2", "/advisory convert");
+    expect(out.entries[0]).toMatchObject({
+      ok: false,
+      message: "Not allowed: @reporter2 is not an active maintainer of oras.",
+    });
+    expect(bed.sim.world.listIssues(ORG, "oras").some((i) => i.title === "Secret bug")).toBe(true);
+    expect(bed.sim.world.listAdvisories(ORG, "oras")).toHaveLength(0);
+  });
+});
