@@ -9,6 +9,7 @@ import { Probot, ProbotOctokit, Server } from "probot";
 import { type AdvisoryBot, createAdvisoryBot } from "../index.js";
 import type { Settings } from "../settings.js";
 import { createSimulator, type FaultOptions, type Simulator } from "./index.js";
+import { findLeaks } from "./leaks.js";
 
 export interface Clock {
   now: () => Date;
@@ -36,6 +37,9 @@ export interface Bed {
   /** Base URL of the app's HTTP server. */
   appUrl: string;
   clock: Clock;
+  /** Writes to public repositories that carried an unpublished advisory's GHSA id, summary or severity. */
+  leaks(): string[];
+  /** Stops everything; throws when the app leaked anything to a public repository. */
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export interface BedOptions {
   /** Retries and throttling as in production (true), or off so a failure shows at once (false, default). */
   retries?: boolean;
   forkDelayReads?: number;
+  /** Only for the test that proves the leak scanner works. */
+  allowLeaks?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -106,17 +112,27 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   const http = await server.start();
   const appUrl = `http://127.0.0.1:${port}`;
   sim.setWebhookTarget({ url: `${appUrl}/api/github/webhooks`, secret: BED_SECRET });
+  // Every request window is scanned for leaks before it is cleared, and once more at the end.
+  const leaks: string[] = [];
+  const reset = sim.resetRequests.bind(sim);
+  sim.resetRequests = () => {
+    leaks.push(...findLeaks(sim));
+    reset();
+  };
   return {
     sim,
     bot,
     server,
     appUrl,
     clock,
+    leaks: () => [...leaks, ...findLeaks(sim)],
     close: async () => {
       await sim.idle();
       http.closeAllConnections();
       await server.stop();
       await sim.close();
+      const found = [...leaks, ...findLeaks(sim)];
+      if (found.length > 0 && options.allowLeaks !== true) throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
     },
   };
 }

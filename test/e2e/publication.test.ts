@@ -17,7 +17,9 @@ Fixed in v2.6.1.
 None.
 `;
 
-function draft(bed: Bed, repo: string, patched: string, description = COMPLETE, summary = `Flaw fixed in ${patched}`) {
+let drafted = 0;
+
+function draft(bed: Bed, repo: string, patched: string, description = COMPLETE, summary = `Flaw #${++drafted} fixed in ${patched}`) {
   return bed.sim.createAdvisoryByHand(ORG, repo, "qweeah", {
     summary,
     description,

@@ -1,0 +1,40 @@
+/**
+ * The leak scanner of the end-to-end bed: nothing the app writes to a public repository may carry the
+ * GHSA id, summary or severity of an advisory that was not yet published when it was written.
+ */
+import type { Simulator } from "./index.js";
+
+const REPO_PATH = /^\/repos\/([^/]+)\/([^/]+)\//;
+
+export function findLeaks(sim: Simulator): string[] {
+  const leaks: string[] = [];
+  const advisories = sim.world.listAdvisories();
+  // The request that published each advisory (null: not published by the app in this window).
+  const publishedAt = new Map<string, number | null>();
+  for (const a of advisories) {
+    const publish = sim.requests.find(
+      (r) => r.method === "PATCH" && r.path.endsWith(`/security-advisories/${a.ghsa_id}`) && (r.body as { state?: string })?.state === "published",
+    );
+    publishedAt.set(a.ghsa_id, publish ? publish.seq : a.state === "published" ? -1 : null);
+  }
+  for (const request of sim.requests) {
+    if (request.method === "GET" || request.body === undefined) continue;
+    const match = REPO_PATH.exec(request.path);
+    if (!match?.[1] || !match[2]) continue;
+    const repo = sim.world.repos.get(`${match[1]}/${match[2]}`.toLowerCase());
+    if (!repo || repo.private) continue;
+    if (request.path.includes("/security-advisories")) continue; // the advisory itself is private until published
+    const text = JSON.stringify(request.body);
+    for (const a of advisories) {
+      const at = publishedAt.get(a.ghsa_id);
+      if (at !== null && at !== undefined && at < request.seq) continue;
+      const found = [
+        text.toLowerCase().includes(a.ghsa_id.toLowerCase()) ? "GHSA id" : null,
+        a.summary.length >= 8 && text.includes(a.summary) ? "summary" : null,
+        a.severity && new RegExp(`severity\\W{0,3}${a.severity}`, "i").test(text) ? "severity" : null,
+      ].filter(Boolean);
+      if (found.length > 0) leaks.push(`${request.method} ${request.path} carries the ${found.join(", ")} of unpublished ${a.ghsa_id}`);
+    }
+  }
+  return leaks;
+}
