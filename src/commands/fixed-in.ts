@@ -3,10 +3,23 @@ import { configFor } from "../workflows/org-view.js";
 import { applyForCommand, openAdvisories, refreshCase, refuse, where } from "./env.js";
 import type { Handler } from "./handler.js";
 
-/** `/advisory fixed-in <version>[, …]`: set `patched_versions` (and the vulnerable range when empty). */
+/**
+ * `/advisory fixed-in <version>[, …]`: set `patched_versions` (and the vulnerable range when empty).
+ * With sibling advisories on one tracking issue, it sets the versions of those that have none yet.
+ */
 export const fixedIn: Handler<"fixed-in"> = async (env, { versions }) => {
-  const open = openAdvisories(env);
-  if (open.length === 0) return refuse("There is no open advisory here.");
+  const all = openAdvisories(env);
+  if (all.length === 0) return refuse("There is no open advisory here.");
+  // Siblings of one vulnerability are fixed by different releases: with several open advisories, the
+  // versions go to those that have none yet, as each repository's fix lands.
+  const hasVersions = (a: (typeof all)[number]) =>
+    (a.vulnerabilities ?? []).some((v) => (v.patched_versions ?? "").trim() !== "");
+  const open = all.length > 1 ? all.filter((a) => !hasVersions(a)) : all;
+  if (open.length === 0) {
+    return refuse(
+      `Every advisory here already has patched versions (${all.map((a) => a.ghsa_id).join(", ")}); change one on its advisory page, where each repository's versions are set.`,
+    );
+  }
   const patched = versions.join(", ");
   const plan: Plan = [];
   for (const a of open) {

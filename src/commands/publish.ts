@@ -30,7 +30,12 @@ export const publish: Handler<"publish"> = async (env) => {
       continue;
     }
     const hold = env.trackingCase?.issue?.tracking?.hold ?? null;
-    const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold);
+    const siblings = cfg.config.publish.together
+      ? (env.trackingCase?.advisories ?? [])
+          .filter((s) => s.ghsa_id !== a.ghsa_id && s.state !== "published")
+          .map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
+      : [];
+    const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold, siblings);
     switch (outcome.kind) {
       case "published":
         published += 1;
@@ -48,6 +53,9 @@ export const publish: Handler<"publish"> = async (env) => {
         break;
       case "refused":
         lines.push(`- ${a.ghsa_id}: not published — ${outcome.message}`);
+        break;
+      case "waiting-for-sibling":
+        lines.push(`- ${a.ghsa_id}: not published — waiting for ${outcome.siblings.join(", ")} (publish.together).`);
         break;
       case "not-draft":
         lines.push(`- ${a.ghsa_id}: not a draft.`);

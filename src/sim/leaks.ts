@@ -13,10 +13,19 @@ export function findLeaks(sim: Simulator): string[] {
   const publishedAt = new Map<string, number | null>();
   for (const a of advisories) {
     const publish = sim.requests.find(
-      (r) => r.method === "PATCH" && r.path.endsWith(`/security-advisories/${a.ghsa_id}`) && (r.body as { state?: string })?.state === "published",
+      (r) =>
+        r.method === "PATCH" &&
+        r.path.endsWith(`/security-advisories/${a.ghsa_id}`) &&
+        (r.body as { state?: string })?.state === "published",
     );
     publishedAt.set(a.ghsa_id, publish ? publish.seq : a.state === "published" ? -1 : null);
   }
+  // A summary an already-published advisory carries (a sibling's, say) is public text.
+  const publicAlready = (summary: string, seq: number) =>
+    advisories.some((b) => {
+      const at = publishedAt.get(b.ghsa_id);
+      return b.summary === summary && at !== null && at !== undefined && at < seq;
+    });
   for (const request of sim.requests) {
     if (request.method === "GET" || request.body === undefined) continue;
     const match = REPO_PATH.exec(request.path);
@@ -30,10 +39,11 @@ export function findLeaks(sim: Simulator): string[] {
       if (at !== null && at !== undefined && at < request.seq) continue;
       const found = [
         text.toLowerCase().includes(a.ghsa_id.toLowerCase()) ? "GHSA id" : null,
-        a.summary.length >= 8 && text.includes(a.summary) ? "summary" : null,
+        a.summary.length >= 8 && text.includes(a.summary) && !publicAlready(a.summary, request.seq) ? "summary" : null,
         a.severity && new RegExp(`severity\\W{0,3}${a.severity}`, "i").test(text) ? "severity" : null,
       ].filter(Boolean);
-      if (found.length > 0) leaks.push(`${request.method} ${request.path} carries the ${found.join(", ")} of unpublished ${a.ghsa_id}`);
+      if (found.length > 0)
+        leaks.push(`${request.method} ${request.path} carries the ${found.join(", ")} of unpublished ${a.ghsa_id}`);
     }
   }
   return leaks;

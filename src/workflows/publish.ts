@@ -14,7 +14,7 @@ import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { TrackingState } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
 import type { SnapshotRelease } from "../github/org.js";
-import type { Octokit, Release, RepositoryAdvisory } from "../github/types.js";
+import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
 export interface PublishTarget {
@@ -25,6 +25,8 @@ export interface PublishTarget {
 
 export type GateOutcome =
   | PublicationVerdict<Release>
+  /** `publish.together`: a sibling advisory's own fixing release is not out yet. */
+  | { kind: "waiting-for-sibling"; siblings: string[]; fixingReleases: Release[] }
   | { kind: "published"; advisory: RepositoryAdvisory; fixingReleases: Release[] }
   | { kind: "refused"; message: string };
 
@@ -44,6 +46,8 @@ export async function publishGate(
   target: PublishTarget,
   config: Config,
   hold: { reason: string } | null,
+  /** With `publish.together`: the sibling advisories that must be publishable too (re-read as well). */
+  siblings: PublishTarget[] = [],
 ): Promise<GateOutcome> {
   const { owner, repo, ghsa } = target;
   const { data: advisory } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
@@ -54,6 +58,24 @@ export async function publishGate(
   const releases = await publishedReleases(ctx.octokit, owner, repo);
   const verdict = publicationVerdict(advisory, releases, config.publish, hold);
   if (verdict.kind !== "ready") return verdict;
+  const waitingFor: string[] = [];
+  for (const sibling of siblings) {
+    const { data: other } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
+      owner: sibling.owner,
+      repo: sibling.repo,
+      ghsa_id: sibling.ghsa,
+    });
+    if (other.state === "published") continue;
+    const theirs = publicationVerdict(
+      other,
+      await publishedReleases(ctx.octokit, sibling.owner, sibling.repo),
+      config.publish,
+      hold,
+    );
+    if (theirs.kind !== "ready") waitingFor.push(`${sibling.ghsa} in ${sibling.owner}/${sibling.repo}`);
+  }
+  if (waitingFor.length > 0)
+    return { kind: "waiting-for-sibling", siblings: waitingFor, fixingReleases: verdict.fixingReleases };
   const plan: Plan = [
     {
       op: "advisory.publish",
@@ -149,6 +171,8 @@ export async function publicationStep(
   config: Config,
   tracking: TrackingState,
   patchTeam: string[],
+  /** Other advisories of the same vulnerability, which publish together with `publish.together`. */
+  siblings: RepositoryAdvisory[] = [],
 ): Promise<PublicationStep> {
   const step: PublicationStep = { advisory, fixingRelease: null, blockers: [], comments: [], notices: [], writes: 0 };
   if (advisory.state !== "draft") return step;
@@ -161,7 +185,10 @@ export async function publicationStep(
       step.blockers.push(`waiting for ${pre.missing.join(", ")}`);
     return step;
   }
-  const outcome = await publishGate(ctx, { ...target, ghsa: advisory.ghsa_id }, config, tracking.hold);
+  const together = config.publish.together
+    ? siblings.filter((s) => s.state !== "published").map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
+    : [];
+  const outcome = await publishGate(ctx, { ...target, ghsa: advisory.ghsa_id }, config, tracking.hold, together);
   const tags = "fixingReleases" in outcome ? outcome.fixingReleases.map((r) => r.tag_name) : [];
   step.fixingRelease = tags.length > 0 ? tags.join(", ") : null;
   switch (outcome.kind) {
@@ -209,6 +236,9 @@ export async function publicationStep(
     }
     case "waiting":
       step.blockers.push(`waiting for ${outcome.missing.join(", ")}`);
+      return step;
+    case "waiting-for-sibling":
+      step.blockers.push(`waiting for ${outcome.siblings.join(", ")} (publish.together)`);
       return step;
     case "refused":
       step.blockers.push(outcome.message);

@@ -190,7 +190,12 @@ async function staffAdvisory(
   const team_ =
     decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
   const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());
-  const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention);
+  const siblings = view.advisories.filter(
+    (a) =>
+      a.ghsa_id !== current.ghsa_id &&
+      tracking.advisories.some((t) => t.ghsa.toLowerCase() === a.ghsa_id.toLowerCase()),
+  );
+  const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention, siblings);
   current = publication.advisory;
   // Later steps of this run (the dashboard) see the advisory as it is now.
   const at = view.advisories.findIndex((a) => a.ghsa_id === current.ghsa_id);
