@@ -59,7 +59,19 @@ function touches(paths: Iterable<string>, files: readonly string[]): boolean {
  */
 export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const lock = new KeyedLock();
-  const steps: OrgStep[] = [(ctx, view) => reconcileDashboard(ctx, view), (ctx, view) => reconcileAudit(ctx, view)];
+  const steps: OrgStep[] = [
+    (ctx, view, cases) =>
+      reconcileDashboard(
+        ctx,
+        view,
+        new Map(
+          cases
+            .flatMap((c) => c.publication)
+            .map((p) => [p.ghsa.toLowerCase(), { fixingRelease: p.fixingRelease, blockers: p.blockers }]),
+        ),
+      ),
+    (ctx, view) => reconcileAudit(ctx, view),
+  ];
   let probotRef: Probot | undefined;
   let botLogin: Promise<string> | undefined;
   let sweeping: Promise<SweepSummary> | undefined;

@@ -34,6 +34,7 @@ export const alsoAffects: Handler<"also-affects"> = async (env, args) => {
   env.trackingCase = { ...c, advisories: [...c.advisories, created] };
   await updateTracking(env, (s) => {
     s.advisories.push({ repo: `${env.view.org}/${repo.name}`, ghsa: created.ghsa_id });
+    if (repo.config.intake.privateFork) s.forkRequestedAt[created.ghsa_id] = env.ctx.now.toISOString();
   });
   return ok(
     `Created sibling draft ${created.ghsa_id} in ${env.view.org}/${repo.name}; it is tracked here and publishes when its own fixing release is out.`,

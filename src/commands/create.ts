@@ -94,6 +94,10 @@ export async function makeTrackingIssue(
     env.ctx.now,
   );
   tracking.acknowledgedAt = env.ctx.now.toISOString();
+  for (const a of advisories) {
+    const cfg = configFor(env.view, advisoryRepo(a).repo);
+    if (cfg?.ok && cfg.config.intake.privateFork) tracking.forkRequestedAt[a.ghsa_id] = env.ctx.now.toISOString();
+  }
   const where = { owner: env.view.org, repo: env.place.repo, issue_number: issueNumber };
   const plan: Plan = [];
   if (body.trim() !== "") {

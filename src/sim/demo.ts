@@ -8,7 +8,9 @@
  * appended to it, or passed to `runDemo({ steps })`.
  */
 import { createHmac, randomBytes } from "node:crypto";
+import { parseReply } from "../domain/command-reply.js";
 import { parseRoster } from "../domain/rosters.js";
+import { decodeState } from "../domain/tracking.js";
 import { BED_SECRET, type Bed, type BedOptions, startBed } from "./harness.js";
 import type { AdvisoryRecord, Delivery, DeliveryResult, RecordedRequest, Simulator } from "./index.js";
 import { CODEOWNERS_ORAS_GO, ORG, seedOras, TRACKER } from "./oras-world.js";
@@ -168,6 +170,40 @@ function rosterLine(file: string, text: string): string {
   return `${file}: ${active || "nobody"}${emeritus ? ` · emeritus ${emeritus}` : ""}`;
 }
 
+/** The tracking issue number of a followed advisory. */
+function trackingNumber(ctx: DemoContext, label: string): number {
+  const ghsa = ctx.ghsa(label);
+  const issue = ctx.sim.world
+    .listIssues(ORG, TRACKER)
+    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
+  if (!issue) throw new Error(`no tracking issue for ${ghsa}`);
+  return issue.number;
+}
+
+/** Posts a comment with commands on a followed advisory's tracking issue and returns the app's answers. */
+async function commandFacts(ctx: DemoContext, label: string, user: string, body: string): Promise<string[]> {
+  const issue = trackingNumber(ctx, label);
+  const sent = await ctx.sim.comment(ORG, TRACKER, issue, user, body);
+  await ctx.sim.idle();
+  const reply = ctx.sim.world
+    .listComments(ORG, TRACKER, issue)
+    .find((c) => parseReply(c.body)?.commentId === sent.comment_id);
+  const entries = parseReply(reply?.body)?.entries ?? [];
+  return [
+    `comment    @${user} on ${TRACKER}#${issue}`,
+    ...entries.flatMap((e) => {
+      const lines = e.message
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replace(/^\s*- /, "").slice(0, 100));
+      return [`  ${e.ok ? "✅" : "❌"} ${e.text} — ${lines[0] ?? ""}`, ...lines.slice(1).map((l) => `       ${l}`)];
+    }),
+  ];
+}
+
+const COMPLETE = (fix: string) =>
+  `### Impact\nA crafted reference string crashes the resolver.\n\n### Details\nThe parser indexes past the end of the input.\n\n### Patches\nFixed in ${fix}.\n`;
+
 export const DEMO_STEPS: DemoStep[] = [
   {
     title: "Seed the org",
@@ -260,6 +296,102 @@ export const DEMO_STEPS: DemoStep[] = [
       });
       ctx.follow("by hand", draft.ghsa_id);
       return [`draft      ${draft.ghsa_id} created by @qweeah (no webhook)`, ...(await sweepFacts(ctx))];
+    },
+  },
+  {
+    title: "Maintainers use slash commands on the tracking issue",
+    story:
+      "@qweeah (patch team) records the fix version; @sajay (security team) asks to publish. The app refuses: the fixing release is not out, and no command can publish before it.",
+    after: 120,
+    async play(ctx) {
+      return [
+        ...(await commandFacts(ctx, "report", "qweeah", "/advisory fixed-in 2.6.1")),
+        ...(await commandFacts(ctx, "report", "sajay", "/advisory publish")),
+        ...(await commandFacts(ctx, "report", "outsider", "/advisory hold")),
+      ];
+    },
+  },
+  {
+    title: "More drafts, and the flaw also affects the oras CLI",
+    story:
+      "Two more oras-go drafts exist (one fixed in 2.6.1, one in 2.7.0). The security team records that the report also affects the oras CLI: a sibling draft with the CLI's own package, patch team and fork, on the same tracking issue.",
+    after: 60,
+    async play(ctx) {
+      const vuln = (fix: string) => [
+        {
+          package: { ecosystem: "go" as const, name: "oras.land/oras-go/v2" },
+          vulnerable_version_range: `< ${fix}`,
+          patched_versions: fix,
+          vulnerable_functions: [],
+        },
+      ];
+      const a = ctx.sim.createAdvisoryByHand(ORG, "oras-go", "shizhMSFT", {
+        summary: "Resolver crash on crafted reference",
+        description: COMPLETE("v2.6.1"),
+        severity: "medium",
+        vulnerabilities: vuln("2.6.1"),
+      });
+      const b = ctx.sim.createAdvisoryByHand(ORG, "oras-go", "shizhMSFT", {
+        summary: "Unbounded blob read",
+        description: COMPLETE("v2.7.0"),
+        severity: "low",
+        vulnerabilities: vuln("2.7.0"),
+      });
+      ctx.follow("2.6.1 draft", a.ghsa_id);
+      ctx.follow("2.7.0 draft", b.ghsa_id);
+      const facts = [
+        `drafts     ${a.ghsa_id} (fixed in 2.6.1), ${b.ghsa_id} (fixed in 2.7.0), by hand`,
+        ...(await sweepFacts(ctx)),
+      ];
+      facts.push(
+        ...(await commandFacts(ctx, "report", "sajay", "/advisory also-affects oras\n/advisory fixed-in 1.3.2")),
+      );
+      const sibling = ctx.sim.world.listAdvisories(ORG, "oras").find((x) => x.summary === REPORT.summary);
+      if (sibling) ctx.follow("CLI sibling", sibling.ghsa_id);
+      return facts;
+    },
+  },
+  {
+    title: "oras-go v2.6.1 is released",
+    story:
+      "release.published: the app lists oras-go's drafts once and checks each. The 2.6.1 draft passes the disclosure check and is published, and the release notes link it; the report is fixed too but its description has no fix section, so it is not published and its tracking issue says why; the 2.7.0 draft waits.",
+    after: 24 * 60,
+    async play(ctx) {
+      await ctx.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", body: "Bug fixes.", author: "qweeah" });
+      await ctx.sim.idle();
+      const release = ctx.sim.world.listReleases(ORG, "oras-go").find((r) => r.tag_name === "v2.6.1");
+      return [
+        `release    oras-go v2.6.1 published; its notes now have ${release?.body?.includes("## Security advisories") ? "a" : "no"} "Security advisories" section`,
+      ];
+    },
+  },
+  {
+    title: "The patch team completes the descriptions, then publishes by command",
+    story:
+      "Maintainers add the Patches section to both descriptions on the advisory pages (no webhook). `/advisory publish` goes through the same gate, which re-reads the advisory and the release: the oras-go advisory is published; the CLI sibling waits for its own release.",
+    after: 90,
+    async play(ctx) {
+      await ctx.sim.editAdvisoryByHand(ORG, "oras-go", ctx.ghsa("report"), "qweeah", {
+        description: `${REPORT.description}\n### Patches\nUpgrade to v2.6.1.\n`,
+      });
+      await ctx.sim.editAdvisoryByHand(ORG, "oras", ctx.ghsa("CLI sibling"), "qweeah", {
+        description: `${REPORT.description}\n### Patches\nUpgrade to oras v1.3.2.\n`,
+      });
+      return commandFacts(ctx, "report", "sajay", "/advisory publish");
+    },
+  },
+  {
+    title: "oras v1.3.2 is released",
+    story: "The CLI release that bumps oras-go publishes the CLI's sibling advisory, on its own release.",
+    after: 3 * 24 * 60,
+    async play(ctx) {
+      await ctx.sim.publishRelease(ORG, "oras", {
+        tag_name: "v1.3.2",
+        body: "Bumps oras-go to v2.6.1.",
+        author: "qweeah",
+      });
+      await ctx.sim.idle();
+      return [`release    oras v1.3.2 published`];
     },
   },
 ];

@@ -37,6 +37,8 @@ export interface CaseResult {
   writes: number;
   skipped: string[];
   problems: string[];
+  /** Per advisory: its fixing release and what blocks it, for the dashboard. */
+  publication: Array<{ ghsa: string; fixingRelease: string | null; blockers: string[] }>;
 }
 
 function lower(s: string): string {
@@ -272,7 +274,7 @@ async function acknowledgement(
  * skips the advisory; a refused write is noted on the tracking issue and the rest proceeds.
  */
 export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Promise<CaseResult> {
-  const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [] };
+  const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [] };
   const first = c.advisories[0];
   if (!first) return result;
   const firstRepo = advisoryRepo(first);
@@ -295,7 +297,13 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       result.skipped.push(`${advisory.ghsa_id}: invalid configuration for ${cfg.error.repository}`);
       continue;
     }
-    staffed.push(await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result));
+    const done = await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result);
+    staffed.push(done);
+    result.publication.push({
+      ghsa: advisory.ghsa_id,
+      fixingRelease: done.status.fixingRelease,
+      blockers: done.status.blockers,
+    });
   }
 
   const tracker = c.tracker;
@@ -388,6 +396,7 @@ export async function reconcileOrg(
         writes: 0,
         skipped: [],
         problems: [err instanceof Error ? err.message : String(err)],
+        publication: [],
       });
     }
   }

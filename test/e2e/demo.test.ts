@@ -9,6 +9,7 @@ describe("npm run demo: the lifecycle as a timeline", () => {
     const lines: string[] = [];
     const { steps } = await runDemo({ out: (line) => lines.push(line) });
     const text = lines.join("\n");
+    const byTitle = (title: string) => steps.find((s) => s.title === title);
 
     expect(steps.map((s) => s.title)).toEqual(DEMO_STEPS.map((s) => s.title));
     DEMO_STEPS.forEach((step, i) => {
@@ -54,13 +55,34 @@ describe("npm run demo: the lifecycle as a timeline", () => {
     expect(byHand?.writes.some((w) => w.what.startsWith(`advisory ${handGhsa}`))).toBe(true);
     expect(byHand?.advisories.find((a) => a.ghsa === handGhsa)?.tracking).not.toBeNull();
 
-    // the end state: the report is a draft with the expected team, tracked by exactly one issue
-    const final = steps.at(-1)?.advisories.find((a) => a.ghsa === ghsa);
-    expect(final?.state).toBe("draft");
-    expect(sorted(final?.collaborators ?? [])).toEqual(sorted(FINAL_TEAM));
-    expect(final?.tracking).toMatchObject({ open: true, count: 1 });
-    const trackingIssues = steps.at(-1)?.advisories.map((a) => a.tracking?.number);
-    expect(new Set(trackingIssues).size).toBe(2);
+    // 6. commands: fixed-in recorded, publish refused before the release, a user with no role refused
+    const commands = byTitle("Maintainers use slash commands on the tracking issue");
+    expect(commands?.facts.join("\n")).toContain("✅ /advisory fixed-in 2.6.1");
+    expect(commands?.facts.join("\n")).toContain(
+      `❌ /advisory publish — ${ghsa}: not published — no published release for 2.6.1.`,
+    );
+    expect(commands?.facts.join("\n")).toContain(
+      "❌ /advisory hold — Not allowed: @outsider is not on the security team.",
+    );
+    expect(commands?.advisories.find((a) => a.ghsa === ghsa)?.state).toBe("draft");
+
+    // 8. v2.6.1 publishes exactly the complete 2.6.1 draft; the report is blocked (no fix section); 2.7.0 waits
+    const release = byTitle("oras-go v2.6.1 is released");
+    const states = (label: string) => release?.advisories.find((a) => a.label === label)?.state;
+    expect([states("2.6.1 draft"), states("report"), states("2.7.0 draft"), states("CLI sibling")]).toEqual([
+      "published",
+      "draft",
+      "draft",
+      "draft",
+    ]);
+    expect(release?.writes.filter((w) => w.what.includes("state: published"))).toHaveLength(1);
+
+    // 9–10. published by command after the fix, and the CLI sibling on its own release
+    const final = steps.at(-1)?.advisories;
+    expect(final?.find((a) => a.ghsa === ghsa)?.state).toBe("published");
+    expect(final?.find((a) => a.label === "CLI sibling")?.state).toBe("published");
+    expect(final?.find((a) => a.label === "2.7.0 draft")?.state).toBe("draft");
+    expect(sorted(final?.find((a) => a.ghsa === ghsa)?.collaborators ?? [])).toEqual(sorted(FINAL_TEAM));
     expect(text).toContain("unknown routes: 0");
   });
 });
