@@ -14,6 +14,7 @@ import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
 import { KeyedLock } from "./workflows/lock.js";
 import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
+import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
 import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
 
@@ -59,6 +60,9 @@ function touches(paths: Iterable<string>, files: readonly string[]): boolean {
  */
 export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const lock = new KeyedLock();
+  // Deliveries already handled, to answer duplicates at once; bounded so memory stays flat.
+  const handled = new RecentSet(10_000);
+  const handle: typeof instrument = (handler) => instrument(handler, { handled });
   const steps: OrgStep[] = [
     (ctx, view, cases) =>
       reconcileDashboard(
@@ -196,7 +200,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository_advisory.reported", "repository_advisory.published"],
-      instrument(async (context) => {
+      handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
@@ -206,7 +210,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["issue_comment.created", "issue_comment.edited"],
-      instrument(async (context) => {
+      handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (context.isBot || payload.comment.user?.type === "Bot")
@@ -254,7 +258,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       "release.published",
-      instrument(async (context) => {
+      handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (payload.release.draft) return { outcome: "ignored", detail: "draft release" };
@@ -278,7 +282,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       "push",
-      instrument(async (context) => {
+      handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const branch = payload.repository.default_branch ?? payload.repository.master_branch;
@@ -302,7 +306,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository.archived", "repository.unarchived"],
-      instrument(async (context) => {
+      handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         return reconcileFor(context, payload.repository.owner.login, { repo: payload.repository.name });
@@ -318,7 +322,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         "organization.member_removed",
         "organization.member_added",
       ],
-      instrument(async (context) => {
+      handle(async (context) => {
         const org = (context.payload as { organization?: { login?: string } }).organization?.login;
         if (!org) return { outcome: "ignored", detail: "no organization" };
         return reconcileFor(context, org, { all: true });

@@ -37,13 +37,24 @@ function describe(payload: unknown): Record<string, unknown> {
  */
 export function instrument<C extends EventContext>(
   handler: (context: C) => Promise<EventReport>,
-  now: () => number = () => performance.now(),
+  options: { now?: () => number; handled?: { has(id: string): boolean; add(id: string): void } } = {},
 ): (context: C) => Promise<void> {
+  const now = options.now ?? (() => performance.now());
   return async (context) => {
     const started = now();
     const base = { event: context.name, delivery: context.id, ...describe(context.payload) };
+    // A delivery handled successfully before (GitHub retries, a redelivery) has nothing left to do.
+    const key = `${context.id}:${context.name}`;
+    if (options.handled?.has(key)) {
+      context.log.info(
+        { ...base, outcome: "ignored", detail: "duplicate delivery", durationMs: 0 },
+        `${context.name} ignored`,
+      );
+      return;
+    }
     try {
       const report = await handler(context);
+      if (report.outcome !== "failed") options.handled?.add(key);
       context.log.info(
         {
           ...base,

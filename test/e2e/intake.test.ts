@@ -65,6 +65,7 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
     bed.sim.resetRequests();
     const again = await bed.sim.redeliver(delivered.id);
     expect(again.status).toBe(200);
+    bed.sim.tick(); // GitHub has finished the fork meanwhile
     await bed.bot.sweepAll();
     await bed.sim.idle();
     // The fork appears after the request: the tracking checklist and the dashboard's fork column change once.
