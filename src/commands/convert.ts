@@ -1,6 +1,6 @@
 import { ApplyError, apply } from "../github/apply.js";
 import { createDraft, makeTrackingIssue, targetRepo } from "./create.js";
-import { type CommandEnv, ok, refuse } from "./env.js";
+import { ok, refuse } from "./env.js";
 import type { Handler } from "./handler.js";
 
 export interface Converted {
@@ -19,7 +19,7 @@ export const convert: Handler<"convert"> = async (env) => {
   const tracker = trackerName
     ? env.view.repos.find((r) => r.name.toLowerCase() === trackerName.toLowerCase())
     : undefined;
-  if (!tracker || !tracker.private)
+  if (!tracker?.private)
     return refuse("No private tracker repository is configured, so the report cannot be moved out of public view.");
   const repo = targetRepo(env, env.place.owner, env.place.repo);
   if (typeof repo === "string") return refuse(repo);

@@ -132,7 +132,8 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
       await server.stop();
       await sim.close();
       const found = [...leaks, ...findLeaks(sim)];
-      if (found.length > 0 && options.allowLeaks !== true) throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
+      if (found.length > 0 && options.allowLeaks !== true)
+        throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
     },
   };
 }

@@ -1,5 +1,4 @@
 import { formatConfigError } from "../config/errors.js";
-import type { ConfigResult } from "../config/load.js";
 import { type AdvisoryExtra, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
 import type { Plan } from "../domain/plan.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";

@@ -19,7 +19,13 @@ None.
 
 let drafted = 0;
 
-function draft(bed: Bed, repo: string, patched: string, description = COMPLETE, summary = `Flaw #${++drafted} fixed in ${patched}`) {
+function draft(
+  bed: Bed,
+  repo: string,
+  patched: string,
+  description = COMPLETE,
+  summary = `Flaw #${++drafted} fixed in ${patched}`,
+) {
   return bed.sim.createAdvisoryByHand(ORG, repo, "qweeah", {
     summary,
     description,
