@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PACKAGE_ECOSYSTEMS } from "../domain/ecosystems.js";
 
 /** File name read from `.github/` of the repository, then of the org's `.github` repository. */
 export const CONFIG_FILE = "advisory-bot.yml";
@@ -21,21 +22,7 @@ const repoName = z
   .describe("Repository name in the same org, without the owner");
 
 /** Ecosystems accepted by GitHub's repository security advisory API. */
-export const ECOSYSTEMS = [
-  "rubygems",
-  "npm",
-  "pip",
-  "maven",
-  "nuget",
-  "composer",
-  "go",
-  "rust",
-  "erlang",
-  "actions",
-  "pub",
-  "other",
-  "swift",
-] as const;
+export const ECOSYSTEMS = PACKAGE_ECOSYSTEMS;
 
 const pkg = z
   .object({

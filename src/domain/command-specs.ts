@@ -55,23 +55,9 @@ export const CREDIT_TYPES = [
 ] as const;
 export type CreditType = (typeof CREDIT_TYPES)[number];
 
-/** Package ecosystems accepted by GitHub's repository security advisory API. */
-export const PACKAGE_ECOSYSTEMS = [
-  "rubygems",
-  "npm",
-  "pip",
-  "maven",
-  "nuget",
-  "composer",
-  "go",
-  "rust",
-  "erlang",
-  "actions",
-  "pub",
-  "other",
-  "swift",
-] as const;
-export type PackageEcosystem = (typeof PACKAGE_ECOSYSTEMS)[number];
+import { PACKAGE_ECOSYSTEMS, type PackageEcosystem } from "./ecosystems.js";
+
+export { PACKAGE_ECOSYSTEMS, type PackageEcosystem };
 
 /** At most this many commands are read from one comment, unless the parser is told otherwise. */
 export const DEFAULT_MAX_COMMANDS = 10;

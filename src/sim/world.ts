@@ -3,7 +3,9 @@
  * advisories, releases, issues, comments, reactions and labels. Every mutation used by the REST
  * and GraphQL handlers and by the user-side actions lives here, so both sides share one semantics.
  */
+
 import { createHash } from "node:crypto";
+import { PACKAGE_ECOSYSTEMS } from "../domain/ecosystems.js";
 import { cvssScore, severityFromScore } from "./cvss.js";
 import { ghsaId, nodeId, Prng } from "./prng.js";
 
@@ -225,21 +227,7 @@ const ADVISORY_CREATE_KEYS = new Set([
   "cvss_vector_string",
   "start_private_fork",
 ]);
-const ECOSYSTEMS = new Set([
-  "rubygems",
-  "npm",
-  "pip",
-  "maven",
-  "nuget",
-  "composer",
-  "go",
-  "rust",
-  "erlang",
-  "actions",
-  "pub",
-  "other",
-  "swift",
-]);
+const ECOSYSTEMS = new Set<string>(PACKAGE_ECOSYSTEMS);
 const SEVERITIES = new Set(["critical", "high", "medium", "low"]);
 const CREDIT_TYPES = new Set([
   "analyst",
