@@ -4,6 +4,7 @@ import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
 import { TRACKING_LABEL } from "./domain/tracking.js";
+import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import type { Octokit } from "./github/types.js";
 import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -62,6 +63,8 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const lock = new KeyedLock();
   // Deliveries already handled, to answer duplicates at once; bounded so memory stays flat.
   const handled = new RecentSet(10_000);
+  // Conditional GETs: unchanged lists answer 304 and cost no rate-limit points.
+  const etags = new EtagCache(2_000);
   const handle: typeof instrument = (handler) => instrument(handler, { handled });
   const steps: OrgStep[] = [
     (ctx, view, cases) =>
@@ -98,7 +101,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     log: Context["log"],
     org: string,
   ): Promise<RunContext> => ({
-    octokit,
+    octokit: useEtagCache(octokit, etags, org),
     log,
     org,
     now: deps.now(),
