@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadConfig } from "./config/load.js";
-import { CONFIG_PATH } from "./config/schema.js";
+import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
 import { TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
@@ -207,6 +207,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
+        const probot = probotRef;
+        if (probot && payload.sender?.login && payload.sender.login === (await appLogin(probot))) {
+          return { outcome: "ignored", detail: "caused by the app itself" };
+        }
         return reconcileFor(context, payload.repository.owner.login, { ghsas: [advisory.ghsa_id] }, advisory);
       }),
     );
@@ -295,13 +299,13 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         );
         const owner = payload.repository.owner?.login ?? "";
         const repo = payload.repository.name;
-        const config = await loadConfig(context.octokit, owner, repo);
-        const files = config.ok ? config.config.maintainers.files : [];
-        if (
-          !touches(paths, files) &&
-          !touches(paths, ["OWNERS.md", "MAINTAINERS.md", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"])
-        ) {
-          return { outcome: "ignored", detail: "no roster or configuration file changed" };
+        // The default roster files and the config file decide at once; other paths may be roster files
+        // only if the configuration names them, which costs reading it.
+        if (!touches(paths, DEFAULT_ROSTER_FILES)) {
+          const config = await loadConfig(context.octokit, owner, repo);
+          if (!config.ok || !touches(paths, config.config.maintainers.files)) {
+            return { outcome: "ignored", detail: "no roster or configuration file changed" };
+          }
         }
         return reconcileFor(context, owner, { repo });
       }),

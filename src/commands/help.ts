@@ -3,4 +3,4 @@ import { ok } from "./env.js";
 import type { Handler } from "./handler.js";
 
 /** `/advisory help`: the command table, generated from the registry. */
-export const help: Handler<"help"> = async () => ok(`Commands:\n\n${renderHelp()}`);
+export const help = async (): ReturnType<Handler<"help">> => ok(`Commands:\n\n${renderHelp()}`);

@@ -40,7 +40,8 @@ export function findLeaks(sim: Simulator): string[] {
       const found = [
         text.toLowerCase().includes(a.ghsa_id.toLowerCase()) ? "GHSA id" : null,
         a.summary.length >= 8 && text.includes(a.summary) && !publicAlready(a.summary, request.seq) ? "summary" : null,
-        a.severity && new RegExp(`severity\\W{0,3}${a.severity}`, "i").test(text) ? "severity" : null,
+        // "severity: high", not the command table's "severity <low|medium|high|critical>"
+        a.severity && new RegExp(`severity\\W{0,3}${a.severity}\\b(?!\\|)`, "i").test(text) ? "severity" : null,
       ].filter(Boolean);
       if (found.length > 0)
         leaks.push(`${request.method} ${request.path} carries the ${found.join(", ")} of unpublished ${a.ghsa_id}`);

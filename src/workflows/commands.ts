@@ -4,6 +4,7 @@
  * with one reply quoting each command and its outcome, then 🚀 or 😕.
  */
 import { authorize, type CommandEnv, type CommentPlace, updateTracking } from "../commands/env.js";
+import { help } from "../commands/help.js";
 import { HANDLERS } from "../commands/registry.js";
 import { reporterOf } from "../domain/advisory-plan.js";
 import { parseCommands } from "../domain/command-grammar.js";
@@ -102,8 +103,10 @@ export async function handleComment(ctx: RunContext, input: CommentInput, lock: 
     return { outcome: "ignored", detail: "every command already ran", commands: 0 };
 
   await react(ctx, place, comment.id, "eyes");
-  const view = await readOrg(ctx);
-  const org = orgConfig(view);
+  // `help` needs nothing from the org: a comment of only `help` answers without reading it.
+  const helpOnly = commands.every((c) => c.verb === "help");
+  const view = helpOnly ? null : await readOrg(ctx);
+  const org = view ? orgConfig(view) : null;
   const trackerName = org?.config.tracker.repo?.toLowerCase();
   const inTracker = trackerName !== undefined && place.repo.toLowerCase() === trackerName;
   const where: CommandEnv["where"] | null = input.isPullRequest
@@ -113,12 +116,13 @@ export async function handleComment(ctx: RunContext, input: CommentInput, lock: 
       : place.private
         ? null
         : "public-issue";
-  const trackingCase = inTracker
-    ? (casesOf(view).find((c) => c.key === `${trackerName}#${place.issue.number}`) ?? null)
-    : null;
+  const trackingCase =
+    view && inTracker ? (casesOf(view).find((c) => c.key === `${trackerName}#${place.issue.number}`) ?? null) : null;
 
   const entries: ReplyEntry[] = errors.map((e) => ({ text: e.text || "(comment)", ok: false, message: e.message }));
-  if (!org) {
+  if (helpOnly) {
+    for (const c of commands) entries.push({ text: c.text, ...(await help()) });
+  } else if (!org || !view) {
     for (const c of commands)
       entries.push({
         text: c.text,

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench` (`tsx bench/run.ts`): API economy per scenario against its floor, webhook latency and
+ * throughput beside a bare Probot app, the idle sweep at 10 / 100 / 1,000 repositories, and memory over
+ * 10,000 deliveries. Prints tables and writes `bench/results.json`. Everything runs on loopback against
+ * the embedded GitHub simulator. Not part of `npm test`: nothing here asserts a time.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runEconomy, type ScenarioResult } from "./economy.js";
+import { GITHUB_TIMEOUT_MS, type LatencyRow, OVERHEAD_TARGET, runLatency } from "./latency.js";
+import { round, table } from "./lib.js";
+import { type MemoryResult, runMemory } from "./memory.js";
+import { runScale, type ScalePoint } from "./scale.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const mark = (pass: boolean) => (pass ? "PASS" : "MISS");
+
+function economyTable(results: ScenarioResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    r.cost.total,
+    `${r.cost.restReads}/${r.cost.graphqlReads}`,
+    `${r.cost.restWrites}/${r.cost.graphqlWrites}`,
+    r.cost.notModified,
+    r.cost.tokens,
+    r.echo ? r.echo.total : "-",
+    r.floor.reads + r.floor.writes,
+    `${r.floor.reads}/${r.floor.writes}`,
+    r.ratio.toFixed(2),
+    r.targets.map((t) => `${mark(t.pass)} ${t.name}${t.name.startsWith("ratio") ? "" : ` (${t.detail})`}`).join("; "),
+  ]);
+  return table(
+    [
+      "scenario",
+      "requests",
+      "reads REST/GQL",
+      "writes REST/GQL",
+      "304",
+      "tokens",
+      "of which echo",
+      "floor",
+      "floor r/w",
+      "ratio",
+      "targets",
+    ],
+    rows,
+  );
+}
+
+function latencyTable(rows: LatencyRow[]): string {
+  return table(
+    [
+      "event",
+      "c",
+      "n",
+      "app p50 ms",
+      "app p99 ms",
+      "app /s",
+      "bare p50 ms",
+      "bare p99 ms",
+      "bare /s",
+      "overhead (median of rounds)",
+      "overhead /s",
+      "no-op p50 ms",
+      "target",
+      "p99 vs 10 s",
+    ],
+    rows.map((r) => [
+      r.event,
+      r.concurrency,
+      r.app.deliveries,
+      r.app.p50.toFixed(2),
+      r.app.p99.toFixed(1),
+      Math.round(r.app.perSecond),
+      r.bare.p50.toFixed(2),
+      r.bare.p99.toFixed(1),
+      Math.round(r.bare.perSecond),
+      `${r.overhead.toFixed(2)}×`,
+      `${(r.bare.perSecond / r.app.perSecond).toFixed(2)}×`,
+      r.noop ? r.noop.p50.toFixed(2) : "-",
+      r.ignored ? `${mark(r.overhead <= OVERHEAD_TARGET)} ≤ ${OVERHEAD_TARGET}` : "-",
+      `${((r.app.p99 / GITHUB_TIMEOUT_MS) * 100).toFixed(2)} %${r.app.failures > 0 ? ` (${r.app.failures} failed)` : ""}`,
+    ]),
+  );
+}
+
+function scaleTable(points: ScalePoint[]): string {
+  return table(
+    [
+      "repos",
+      "advisories",
+      "requests",
+      "GraphQL",
+      "REST reads",
+      "writes",
+      "floor",
+      "requests/repo",
+      "idle sweep ms",
+      "ms/repo",
+      "staffing sweep ms",
+    ],
+    points.map((p) => [
+      p.repos,
+      p.advisories,
+      p.cost.total,
+      p.cost.graphqlReads,
+      p.cost.restReads,
+      p.cost.writes,
+      p.floor,
+      p.requestsPerRepo.toFixed(3),
+      Math.round(p.sweepMs),
+      p.msPerRepo.toFixed(2),
+      Math.round(p.staffingMs),
+    ]),
+  );
+}
+
+function growth(points: ScalePoint[]): string[] {
+  const lines: string[] = [];
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1] as ScalePoint;
+    const b = points[i] as ScalePoint;
+    const repos = b.repos / a.repos;
+    const requests = b.cost.total / a.cost.total;
+    lines.push(
+      `${a.repos} → ${b.repos} repos (×${repos}): requests ×${requests.toFixed(2)}, sweep time ×${(b.sweepMs / a.sweepMs).toFixed(2)} — ` +
+        `requests ${requests < repos ? "sub-linear" : "NOT sub-linear"} in repos`,
+    );
+  }
+  return lines;
+}
+
+function memoryTable(m: MemoryResult): string {
+  return table(
+    ["deliveries", "RSS before MB", "RSS after MB", "RSS Δ MB", "heap before MB", "heap after MB", "heap Δ MB", "/s"],
+    [
+      [
+        m.deliveries,
+        m.rssBeforeMb,
+        m.rssAfterMb,
+        m.rssDeltaMb,
+        m.heapBeforeMb,
+        m.heapAfterMb,
+        m.heapDeltaMb,
+        Math.round(m.perSecond),
+      ],
+    ],
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? "unknown",
+    memoryGb: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const date = new Date().toISOString();
+  log(`bench: ${date}, ${machine.cpus} cores (${machine.model}), node ${machine.node}`);
+
+  log("1/4 API economy");
+  const economy = await runEconomy(log);
+  log("2/4 webhook latency and throughput");
+  const latency = await runLatency(log);
+  log("3/4 memory");
+  const memory = await runMemory();
+  log("4/4 scale");
+  const scale = await runScale(log);
+  const durationMs = performance.now() - started;
+
+  const misses = [
+    ...economy.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `${r.name}: ${t.name} — ${t.detail}`)),
+    ...latency.rows
+      .filter((r) => r.ignored && r.overhead > OVERHEAD_TARGET)
+      .map((r) => `${r.event} c=${r.concurrency}: overhead ${r.overhead.toFixed(2)}× > ${OVERHEAD_TARGET}`),
+    ...latency.rows
+      .filter((r) => r.app.p99 >= GITHUB_TIMEOUT_MS || r.app.failures > 0)
+      .map((r) => `${r.event} c=${r.concurrency}: p99 ${Math.round(r.app.p99)} ms, ${r.app.failures} failed`),
+  ];
+
+  const out: string[] = [];
+  out.push(`oras-advisory-bot bench — ${date} — ${machine.cpus} cores, ${machine.model}, node ${machine.node}`);
+  out.push("");
+  out.push("## 1. API economy (requests exclude installation-token requests; 'of which echo' = spent on webhooks");
+  out.push("##    GitHub sends back for the app's own writes)");
+  out.push("");
+  out.push(economyTable(economy));
+  out.push("");
+  for (const r of economy) out.push(`floor of ${r.name}: ${r.floor.why}`);
+  out.push("");
+  out.push(
+    `## 2. Webhook latency and throughput (loopback, ${latency.commands ? "commands included" : "no comment handler"}; bare = Probot Server loading () => {})`,
+  );
+  out.push("");
+  out.push(latencyTable(latency.rows));
+  out.push("");
+  out.push("## 3. Memory (RSS of the whole process: app + Probot + simulator, after GC)");
+  out.push("");
+  out.push(memoryTable(memory));
+  out.push(
+    `mix: ${Object.entries(memory.mix)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}; gc: ${memory.gc}`,
+  );
+  out.push("");
+  out.push("## 4. Scale: idle sweep, 2 open advisories per repo");
+  out.push("");
+  out.push(scaleTable(scale));
+  out.push(...growth(scale));
+  out.push("");
+  out.push(misses.length === 0 ? "All targets met." : `MISSES (${misses.length}):`);
+  out.push(...misses.map((m) => `- ${m}`));
+  out.push("");
+  out.push(`bench took ${Math.round(durationMs / 1000)} s`);
+  process.stdout.write(`${out.join("\n")}\n`);
+
+  const file = join(here, "results.json");
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date, machine, durationMs: Math.round(durationMs), economy, latency, memory, scale, misses }, null, 2)}\n`,
+  );
+  log(`wrote ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
