@@ -160,3 +160,39 @@ describe("intake edge cases", () => {
     expect(issue?.body).toContain("**Administration: write**");
   });
 });
+
+describe("invalid configuration", () => {
+  let bed: Bed;
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  it("a repository with an invalid file is skipped (never run on defaults), the error is on the dashboard, others proceed", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    await bed.sim.push(ORG, "oras", {
+      pusher: "SteveLasker",
+      files: { ".github/advisory-bot.yml": "patchTeam:\n  removeUnlisted: maybe\n" },
+      message: "typo",
+    });
+    await bed.sim.idle();
+    const bad = await bed.sim.reportVulnerability(ORG, "oras", {
+      reporter: "reporter1",
+      summary: "s1",
+      description: "d",
+    });
+    const good = await bed.sim.reportVulnerability(ORG, "oras-go", {
+      reporter: "reporter1",
+      summary: "s2",
+      description: "d",
+    });
+    await bed.sim.idle();
+    const summary = await bed.bot.sweepAll();
+    expect(bed.sim.world.getAdvisory(bad.ghsa_id)?.state).toBe("triage");
+    expect(bed.sim.world.getAdvisory(bad.ghsa_id)?.collaborating_users).toEqual([]);
+    expect(bed.sim.world.getAdvisory(good.ghsa_id)?.state).toBe("draft");
+    expect(summary.orgs[0]?.skipped.join("\n")).toContain(`${bad.ghsa_id}: invalid configuration for ${ORG}/oras`);
+    const dashboard = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory-dashboard"));
+    expect(dashboard?.body).toContain("patchTeam.removeUnlisted");
+  });
+});
