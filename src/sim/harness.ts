@@ -3,13 +3,15 @@
  * deliveries over HTTP, Octokit over HTTP to the simulator). Used by `npm run demo` and `test/e2e`.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
+import type { Server as HttpServer } from "node:http";
 import pino, { type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
+import { healthRoutes } from "../http.js";
 import { type AdvisoryBot, createAdvisoryBot } from "../index.js";
 import type { Settings } from "../settings.js";
-import { createSimulator, type FaultOptions, type Simulator } from "./index.js";
+import { createSimulator, type FaultOptions, type RecordedRequest, type Simulator } from "./index.js";
 import { findLeaks } from "./leaks.js";
+import { freePort } from "./ports.js";
 
 export interface Clock {
   now: () => Date;
@@ -51,21 +53,16 @@ export interface BedOptions {
   log?: Logger;
   /** Retries and throttling as in production (true), or off so a failure shows at once (false, default). */
   retries?: boolean;
+  /**
+   * With `retries: true`: `"production"` (default) keeps plugin-throttling's pacing (one write or GraphQL
+   * query a second, one notifying write every 3 s, at most 10 requests at once, shared by every Octokit in
+   * the process); `"none"` keeps retries and the reaction to rate limits but drops that pacing, so a whole
+   * lifecycle fits in a test.
+   */
+  pacing?: "production" | "none";
   forkDelayReads?: number;
   /** Only for the test that proves the leak scanner works. */
   allowLeaks?: boolean;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export const BED_SECRET = "bed-webhook-secret";
@@ -78,15 +75,78 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.forkDelayReads !== undefined ? { forkDelayReads: options.forkDelayReads } : {}),
   });
-  const log = options.log ?? pino({ level: "silent" });
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
     type: "pkcs1",
     format: "pem",
   }) as string;
+  let app = await startApp(sim, clock, privateKey, options);
+  // Every request window is scanned for leaks before it is cleared, and once more at the end.
+  const leaks: string[] = [];
+  const reset = sim.resetRequests.bind(sim);
+  sim.resetRequests = () => {
+    leaks.push(...findLeaks(sim));
+    reset();
+  };
+  const bed: Bed = {
+    sim,
+    bot: app.bot,
+    server: app.server,
+    appUrl: app.appUrl,
+    clock,
+    leaks: () => [...leaks, ...findLeaks(sim)],
+    close: async () => {
+      await sim.idle();
+      await stopApp(app);
+      await sim.close();
+      const found = [...leaks, ...findLeaks(sim)];
+      if (found.length > 0 && options.allowLeaks !== true)
+        throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
+    },
+  };
+  restarts.set(bed, async (changes) => {
+    await stopApp(app);
+    app = await startApp(sim, clock, privateKey, { ...options, ...changes });
+    Object.assign(bed, { bot: app.bot, server: app.server, appUrl: app.appUrl });
+  });
+  return bed;
+}
+
+interface RunningApp {
+  bot: AdvisoryBot;
+  server: Server;
+  http: HttpServer;
+  appUrl: string;
+}
+
+/** The real app behind Probot's own `Server`, pointed at the simulator, which delivers its webhooks to it. */
+async function startApp(sim: Simulator, clock: Clock, privateKey: string, options: BedOptions): Promise<RunningApp> {
+  const log = options.log ?? pino({ level: "silent" });
+  // plugin-throttling's limiters accept any object with this shape in place of a Bottleneck group.
+  const unpaced = {
+    key: () => ({
+      schedule: (_job: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+        Promise.resolve(fn(...args)),
+    }),
+  };
   // Probot merges its own `throttle` options over plain defaults; a function sees the merged options last.
   const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) =>
     options.retries
-      ? { ...o, retry: { retryAfterBaseValue: 10 } }
+      ? {
+          ...o,
+          retry: { retryAfterBaseValue: 10 },
+          ...(options.pacing === "none"
+            ? {
+                throttle: {
+                  ...(o.throttle as object),
+                  global: unpaced,
+                  auth: unpaced,
+                  write: unpaced,
+                  notifications: unpaced,
+                  search: unpaced,
+                },
+              }
+            : {}),
+        }
       : { ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } },
   );
   const bot = createAdvisoryBot({
@@ -109,31 +169,78 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     enableStaticFiles: false,
   });
   await server.load(bot.app);
+  server.addHandler(healthRoutes(() => true)); // `GET /healthz`, `GET /readyz`, as `src/main.ts` adds them
   const http = await server.start();
   const appUrl = `http://127.0.0.1:${port}`;
   sim.setWebhookTarget({ url: `${appUrl}/api/github/webhooks`, secret: BED_SECRET });
-  // Every request window is scanned for leaks before it is cleared, and once more at the end.
-  const leaks: string[] = [];
-  const reset = sim.resetRequests.bind(sim);
-  sim.resetRequests = () => {
-    leaks.push(...findLeaks(sim));
-    reset();
+  return { bot, server, http, appUrl };
+}
+
+async function stopApp(app: RunningApp): Promise<void> {
+  app.http.closeAllConnections();
+  await app.server.stop();
+}
+
+const restarts = new WeakMap<Bed, (changes: Pick<BedOptions, "log" | "settings">) => Promise<void>>();
+
+/**
+ * Stops the app's server and starts a fresh app process-alike: a new `createAdvisoryBot` (no in-memory
+ * state survives: locks, caches, the sweep in progress), a new Probot `Server` on a new port, the same
+ * simulator, clock and credentials. The simulator's webhooks go to the new app; `bed.bot`, `bed.server`
+ * and `bed.appUrl` point at it. Work the old app still has in flight keeps running against the simulator
+ * unless the test cut it off (see `crashAt`).
+ */
+export async function restartApp(bed: Bed, changes: Pick<BedOptions, "log" | "settings"> = {}): Promise<void> {
+  const restart = restarts.get(bed);
+  if (!restart) throw new Error("not a bed made by startBed");
+  await restart(changes);
+}
+
+export interface Crash {
+  /** Whether the crash point has been reached. */
+  readonly tripped: boolean;
+  /** The request at which it tripped (the first one that failed). */
+  readonly at: RecordedRequest | null;
+  /** GitHub answers again (faults off). */
+  release(): void;
+}
+
+/**
+ * A crash at a chosen point, seen from GitHub: from the first request `at` matches (checked as each
+ * request arrives, before it is served) every request of the app fails with 502, so that request and
+ * everything after it never happen, as if the process had died there. Token requests are never faulted.
+ * `at` sees each request as it arrives: method, path, query, headers and body (no `route` or `status` yet).
+ * Meant for beds without `retries`, so the failure surfaces at once; pair with `restartApp`.
+ */
+export function crashAt(sim: Simulator, at: (request: RecordedRequest) => boolean): Crash {
+  const requests = sim.requests;
+  const push = requests.push;
+  const state: { tripped: boolean; at: RecordedRequest | null; released: boolean } = {
+    tripped: false,
+    at: null,
+    released: false,
+  };
+  requests.push = function (this: RecordedRequest[], ...items: RecordedRequest[]): number {
+    for (const r of items) {
+      if (!state.tripped && !state.released && at(r)) {
+        state.tripped = true;
+        state.at = r;
+        sim.setFaults({ rate: 1, kinds: ["5xx"] });
+      }
+    }
+    return push.apply(this, items);
   };
   return {
-    sim,
-    bot,
-    server,
-    appUrl,
-    clock,
-    leaks: () => [...leaks, ...findLeaks(sim)],
-    close: async () => {
-      await sim.idle();
-      http.closeAllConnections();
-      await server.stop();
-      await sim.close();
-      const found = [...leaks, ...findLeaks(sim)];
-      if (found.length > 0 && options.allowLeaks !== true)
-        throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
+    get tripped() {
+      return state.tripped;
+    },
+    get at() {
+      return state.at;
+    },
+    release() {
+      state.released = true;
+      requests.push = push;
+      sim.setFaults(null);
     },
   };
 }

@@ -105,6 +105,7 @@ export class HttpCore {
   private server: Server | null = null;
   private seq = 0;
   private faults: FaultOptions = { rate: 0, kinds: [] };
+  private refusals: Array<{ match: (r: { method: string; path: string }) => boolean; left: number }> = [];
   private faultPrng: Prng;
   private used = new Map<string, number>();
   private resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -121,6 +122,11 @@ export class HttpCore {
 
   getFaults(): FaultOptions {
     return this.faults;
+  }
+
+  /** The next `times` requests that `match` sees are answered 502, whatever the seeded faults say. */
+  failNext(match: (r: { method: string; path: string }) => boolean, times: number): void {
+    this.refusals.push({ match, left: times });
   }
 
   route(method: string, template: string, auth: "jwt" | "token", handler: Handler): void {
@@ -258,6 +264,12 @@ export class HttpCore {
       record.installationId = token.installationId;
     }
     const isTokenRoute = /^\/app\/installations\/[^/]+\/access_tokens$/.test(path);
+    const refusal = isTokenRoute ? undefined : this.refusals.find((f) => f.left > 0 && f.match({ method, path }));
+    if (refusal) {
+      refusal.left -= 1;
+      record.fault = "5xx";
+      return { status: 502, body: { message: "Server Error" } };
+    }
     if (!isTokenRoute && this.faults.rate > 0 && this.faults.kinds.length > 0) {
       if (this.faultPrng.next() < this.faults.rate) {
         const kind = this.faultPrng.pick(this.faults.kinds);

@@ -90,6 +90,8 @@ export interface Simulator {
   resetRequests(): void;
   counts(requests?: RecordedRequest[]): RequestCounts;
   setFaults(faults: FaultOptions | null): void;
+  /** The next `times` (default 1) requests of the app that `match` accepts fail with 502. */
+  failNext(match: (request: { method: string; path: string }) => boolean, times?: number): void;
   setWebhookTarget(target: { url: string; secret: string } | null): void;
   /** an installation token for tests (same as POST /app/installations/{id}/access_tokens) */
   createToken(installationId: number, permissions?: Record<string, string>): string;
@@ -241,6 +243,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         else c.writes += 1;
       }
       return c;
+    },
+    failNext(match, times = 1) {
+      core.failNext(match, times);
     },
     setFaults(faults) {
       core.setFaults(faults);
