@@ -172,3 +172,19 @@ export function renderTrackingBody(statuses: AdvisoryStatus[], state: TrackingSt
   parts.push(encodeState(state));
   return parts.join("\n\n");
 }
+
+/** A notice the app posts on a tracking issue, with the key its state records once it is posted. */
+export interface Notice {
+  key: string;
+  body: string;
+}
+
+/** The hidden line that ties a posted comment to its notice key, so a notice is never posted twice. */
+export function noticeMarker(key: string): string {
+  return `<!-- oras-advisory-bot:notice ${key.replace(/-->/g, "")} -->`;
+}
+
+/** The comment text of a notice: its body and its marker. */
+export function renderNotice(notice: Notice): string {
+  return `${notice.body}\n\n${noticeMarker(notice.key)}`;
+}

@@ -10,8 +10,9 @@ import type { Config } from "../config/schema.js";
 import type { DisclosureProblem } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
+import { publicationReadiness } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
-import type { TrackingState } from "../domain/tracking.js";
+import type { Notice, TrackingState } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
 import type { SnapshotRelease } from "../github/org.js";
 import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
@@ -102,13 +103,19 @@ export async function publishGate(
   }
 }
 
+export interface Annotation {
+  writes: number;
+  /** False when GitHub refused an edit: the tracking issue stays open so that a later sweep retries it. */
+  complete: boolean;
+}
+
 /** Adds the "Security advisories" section to each fixing release's notes (never twice). */
 export async function annotateReleases(
   ctx: RunContext,
   target: { owner: string; repo: string },
   advisory: RepositoryAdvisory,
-  releases: Release[],
-): Promise<number> {
+  releases: ReadonlyArray<Pick<Release, "id" | "tag_name" | "body">>,
+): Promise<Annotation> {
   const plan: Plan = [];
   for (const release of releases) {
     const body = annotateReleaseNotes(release.body, [
@@ -122,11 +129,11 @@ export async function annotateReleases(
     });
   }
   try {
-    return (await apply(plan, ctx)).filter((d) => d.performed).length;
+    return { writes: (await apply(plan, ctx)).filter((d) => d.performed).length, complete: true };
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
     ctx.log.warn({ ghsa: advisory.ghsa_id, op: err.write.op, status: err.status }, "release annotation refused");
-    return 0;
+    return { writes: 0, complete: false };
   }
 }
 
@@ -141,11 +148,13 @@ export interface PublicationStep {
   advisory: RepositoryAdvisory;
   fixingRelease: string | null;
   blockers: string[];
-  /** Comments for the tracking issue (private). */
-  comments: string[];
+  /** Notices for the tracking issue (private). */
+  comments: Notice[];
   /** Notice keys to record in the tracking state, so each notice is given once. */
   notices: string[];
   writes: number;
+  /** A release-notes edit for this published advisory is still to be made (GitHub refused it). */
+  annotationPending: boolean;
 }
 
 function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
@@ -174,7 +183,24 @@ export async function publicationStep(
   /** Other advisories of the same vulnerability, which publish together with `publish.together`. */
   siblings: RepositoryAdvisory[] = [],
 ): Promise<PublicationStep> {
-  const step: PublicationStep = { advisory, fixingRelease: null, blockers: [], comments: [], notices: [], writes: 0 };
+  const step: PublicationStep = {
+    advisory,
+    fixingRelease: null,
+    blockers: [],
+    comments: [],
+    notices: [],
+    writes: 0,
+    annotationPending: false,
+  };
+  if (advisory.state === "published" && config.publish.annotateRelease) {
+    // Published on an earlier run whose release-notes edit GitHub refused (its tracking issue is still
+    // open): finish the annotation from the view's releases; nothing is written when the notes have it.
+    const { fixingReleases } = publicationReadiness(advisory, recentReleases(view, target.repo), config.publish);
+    const annotation = await annotateReleases(ctx, target, advisory, fixingReleases);
+    step.writes += annotation.writes;
+    step.annotationPending = !annotation.complete;
+    return step;
+  }
   if (advisory.state !== "draft") return step;
   // A cheap pre-check on the view; only when it sees a fixing release does the gate re-read GitHub.
   const pre = publicationVerdict(advisory, recentReleases(view, target.repo), config.publish, tracking.hold);
@@ -196,7 +222,9 @@ export async function publicationStep(
       step.writes += ctx.dryRun ? 0 : 1;
       step.advisory = outcome.advisory;
       if (config.publish.annotateRelease) {
-        step.writes += await annotateReleases(ctx, target, outcome.advisory, outcome.fixingReleases);
+        const annotation = await annotateReleases(ctx, target, outcome.advisory, outcome.fixingReleases);
+        step.writes += annotation.writes;
+        step.annotationPending = !annotation.complete;
       }
       return step;
     }
@@ -216,7 +244,7 @@ export async function publicationStep(
         ?.split(":")
         .at(-1);
       if (!tracking.notices.includes(first)) {
-        step.comments.push(blockedComment(advisory.ghsa_id, tags, outcome.problems, patchTeam));
+        step.comments.push({ key: first, body: blockedComment(advisory.ghsa_id, tags, outcome.problems, patchTeam) });
         step.notices.push(first, day);
       } else if (
         newest &&
@@ -227,9 +255,10 @@ export async function publicationStep(
         }) &&
         !tracking.notices.includes(day)
       ) {
-        step.comments.push(
-          `Reminder: ${advisory.ghsa_id} is still blocked although ${tags.join(", ")} is out.\n\n${outcome.problems.map((p) => `- ${p.message}`).join("\n")}`,
-        );
+        step.comments.push({
+          key: day,
+          body: `Reminder: ${advisory.ghsa_id} is still blocked although ${tags.join(", ")} is out.\n\n${outcome.problems.map((p) => `- ${p.message}`).join("\n")}`,
+        });
         step.notices.push(day);
       }
       return step;

@@ -8,11 +8,14 @@ import {
   statusOf,
 } from "../domain/advisory-plan.js";
 import { describeGap, desiredPatchTeam } from "../domain/patch-team.js";
-import type { Plan } from "../domain/plan.js";
+import type { Plan, Write } from "../domain/plan.js";
 import { ackReminder } from "../domain/schedule.js";
 import {
   type AdvisoryStatus,
+  type Notice,
   newTrackingState,
+  noticeMarker,
+  renderNotice,
   renderTrackingBody,
   TRACKING_LABEL,
   type TrackingState,
@@ -75,11 +78,13 @@ export function casesOf(view: OrgView): Case[] {
 interface Staffed {
   advisory: RepositoryAdvisory;
   status: AdvisoryStatus;
-  /** Comments for the tracking issue, posted before its body records their notices. */
-  comments: string[];
+  /** Notices for the tracking issue, posted before its body records them. */
+  comments: Notice[];
   config: Config;
   /** The patch team to mention in reminders (not the reporter, not the app). */
   mention: string[];
+  /** Published, but its release notes still lack the link: the tracking issue stays open until they have it. */
+  annotationPending: boolean;
 }
 
 const FORK_PERMISSION_NOTE =
@@ -217,7 +222,14 @@ async function staffAdvisory(
     blockers: publication.blockers,
     notes,
   });
-  return { advisory: current, status, comments: publication.comments, config, mention };
+  return {
+    advisory: current,
+    status,
+    comments: publication.comments,
+    config,
+    mention,
+    annotationPending: publication.annotationPending,
+  };
 }
 
 const REMINDER_WORDS = ["", "Reminder", "Second reminder", "Urgent reminder"] as const;
@@ -234,7 +246,7 @@ async function acknowledgement(
   c: Case,
   staffed: Staffed[],
   tracking: TrackingState,
-): Promise<string | null> {
+): Promise<Notice | null> {
   const open = staffed.filter((s) => isOpen(s.advisory.state));
   const first = open[0];
   if (!first || tracking.acknowledgedAt !== null || !c.issue) return null;
@@ -265,7 +277,27 @@ async function acknowledgement(
   tracking.lastReminderAt = ctx.now.toISOString();
   const mention = [...new Set(open.flatMap((s) => s.mention))];
   const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")} ` : "";
-  return `${REMINDER_WORDS[verdict.level]}: ${who}this report has had no response for ${ackWithin + verdict.overdueWorkingDays} working days; the security policy promises a response within ${ackWithin}. Comment here (or use \`/advisory accept\`) to acknowledge it.`;
+  return {
+    key: `ack-reminder:${ctx.now.toISOString().slice(0, 10)}`,
+    body: `${REMINDER_WORDS[verdict.level]}: ${who}this report has had no response for ${ackWithin + verdict.overdueWorkingDays} working days; the security policy promises a response within ${ackWithin}. Comment here (or use \`/advisory accept\`) to acknowledge it.`,
+  };
+}
+
+/**
+ * The notices not on the issue yet. A notice is posted before the issue's state records it; if the run
+ * stopped in between, its marker on the issue keeps the next run from posting it again.
+ */
+async function unposted(
+  ctx: RunContext,
+  where: { owner: string; repo: string; issue_number: number },
+  notices: Notice[],
+): Promise<Notice[]> {
+  if (notices.length === 0) return notices;
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, { ...where, per_page: 100 });
+  const mine = comments
+    .filter((c) => c.user?.login.toLowerCase() === ctx.botLogin.toLowerCase())
+    .map((c) => c.body ?? "");
+  return notices.filter((n) => !mine.some((body) => body.includes(noticeMarker(n.key))));
 }
 
 /**
@@ -313,10 +345,8 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
     return result;
   }
   const reminder = await acknowledgement(ctx, view, c, staffed, tracking);
-  const body = renderTrackingBody(
-    staffed.map((s) => s.status),
-    tracking,
-  );
+  const statuses = staffed.map((s) => s.status);
+  const body = renderTrackingBody(statuses, tracking);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
   const where = { owner: view.org, repo: tracker.repo };
@@ -328,22 +358,23 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       params: {
         ...where,
         title: trackingTitle({ ghsa: first.ghsa_id, repo: `${firstRepo.owner}/${firstRepo.repo}` }),
-        body,
+        // Notices are recorded once posted: a new issue records none until its notices are on it.
+        body: comments.length > 0 ? renderTrackingBody(statuses, { ...tracking, notices: [] }) : body,
         labels: [TRACKING_LABEL],
       },
       why: `track ${first.ghsa_id}`,
     });
   } else {
-    for (const body of comments) {
+    for (const notice of await unposted(ctx, { ...where, issue_number: c.issue.number }, comments)) {
       plan.push({
         op: "issue.comment",
-        params: { ...where, issue_number: c.issue.number, body },
+        params: { ...where, issue_number: c.issue.number, body: renderNotice(notice) },
         why: "publication notice",
       });
     }
     const update: Record<string, unknown> = {};
     if (c.issue.body !== body) update.body = body;
-    if (!anyOpen && c.issue.open) {
+    if (!anyOpen && c.issue.open && !staffed.some((s) => s.annotationPending)) {
       update.state = "closed";
       update.state_reason = staffed.every((s) => s.advisory.state === "published") ? "completed" : "not_planned";
     }
@@ -362,11 +393,17 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       | { number?: number }
       | undefined;
     if (created?.number !== undefined && comments.length > 0) {
-      const notices: Plan = comments.map((body) => ({
-        op: "issue.comment",
-        params: { ...where, issue_number: created.number as number, body },
-        why: "publication notice",
-      }));
+      const issue_number = created.number;
+      const notices: Plan = [
+        ...comments.map(
+          (notice): Write => ({
+            op: "issue.comment",
+            params: { ...where, issue_number, body: renderNotice(notice) },
+            why: "publication notice",
+          }),
+        ),
+        { op: "issue.update", params: { ...where, issue_number, body }, why: "record the notices" },
+      ];
       result.writes += (await apply(notices, ctx)).filter((a) => a.performed).length;
     }
   } catch (err) {

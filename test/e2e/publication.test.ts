@@ -172,4 +172,46 @@ describe("publication only after the fixing release", () => {
     await bed.bot.sweepAll();
     expect(stateOf(bed, a.ghsa_id)).toBe("published");
   });
+
+  it("a release-notes edit GitHub refuses after publishing keeps the tracking issue open until a sweep adds the link", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    await bed.bot.sweepAll();
+    bed.sim.failNext((r) => r.method === "PATCH" && /\/releases\/\d+$/.test(r.path));
+    const { release_id } = await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    const notes = () => bed.sim.world.listReleases(ORG, "oras-go").find((r) => r.id === release_id)?.body ?? "";
+    expect(stateOf(bed, a.ghsa_id)).toBe("published");
+    expect(notes()).not.toContain(a.ghsa_id);
+    expect(trackingIssue(bed, a.ghsa_id)?.state).toBe("open");
+
+    await bed.bot.sweepAll();
+    expect(notes().split(`[${a.ghsa_id}](`)).toHaveLength(2);
+    expect(trackingIssue(bed, a.ghsa_id)?.state).toBe("closed");
+    expect(trackingIssue(bed, a.ghsa_id)?.state_reason).toBe("completed");
+
+    // Once closed, the case is done: another sweep edits nothing.
+    bed.sim.resetRequests();
+    await bed.bot.sweepAll();
+    expect(bed.sim.requests.filter((r) => r.method === "PATCH")).toEqual([]);
+  });
+
+  it("a draft found blocked before it is tracked: the new tracking issue gets the notice once, then records it", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    const a = draft(bed, "oras-go", "2.6.1", "### Impact\nMemory exhaustion on crafted input.\n");
+    await bed.bot.sweepAll();
+    await bed.bot.sweepAll();
+    const issue = trackingIssue(bed, a.ghsa_id)!;
+    const notices = bed.sim.world
+      .listComments(ORG, TRACKER, issue.number)
+      .filter((c) => c.body.includes("cannot be published yet"));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body).toContain(`<!-- oras-advisory-bot:notice blocked:${a.ghsa_id}:v2.6.1 -->`);
+    expect(decodeState(issue.body)?.notices).toContain(`blocked:${a.ghsa_id}:v2.6.1`);
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+  });
 });
