@@ -4,6 +4,7 @@ import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
 import { TRACKING_LABEL } from "./domain/tracking.js";
+import { getAdvisory } from "./github/advisories.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import type { Octokit } from "./github/types.js";
 import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
@@ -13,7 +14,7 @@ import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
-import { KeyedLock } from "./workflows/lock.js";
+import { KeyedLock, orgKey } from "./workflows/lock.js";
 import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
 import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
@@ -169,25 +170,38 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     context: Context,
     org: string,
     pick: { repo?: string; ghsas?: string[]; all?: boolean },
-    known?: RepositoryAdvisory,
+    /** The advisory an event names: reconciled even if the org list does not show it yet, once GitHub confirms it. */
+    named?: { owner: string; repo: string; ghsa: string },
   ): Promise<EventReport> => {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
-    const view = await readOrg(ctx);
-    if (known && !view.advisories.some((a) => a.ghsa_id === known.ghsa_id)) view.advisories.unshift(known);
-    const results = await reconcileOrg(
-      ctx,
-      view,
-      (c) =>
-        pick.all === true ||
-        c.advisories.some(
-          (a) =>
-            (pick.ghsas?.some((g) => g.toLowerCase() === a.ghsa_id.toLowerCase()) ?? false) ||
-            (pick.repo !== undefined && repoKey(advisoryRepo(a).repo) === repoKey(pick.repo)),
-        ),
-      lock,
-    );
+    // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
+    const results = await lock.run(orgKey(org), async () => {
+      const view = await readOrg(ctx);
+      if (named && !view.advisories.some((a) => a.ghsa_id.toLowerCase() === named.ghsa.toLowerCase())) {
+        // The payload is not trusted: GitHub must have the advisory it names.
+        const advisory = await getAdvisory(ctx.octokit, named);
+        if (!advisory) return null;
+        view.advisories.unshift(advisory);
+      }
+      return reconcileOrg(
+        ctx,
+        view,
+        (c) =>
+          pick.all === true ||
+          c.advisories.some(
+            (a) =>
+              (pick.ghsas?.some((g) => g.toLowerCase() === a.ghsa_id.toLowerCase()) ?? false) ||
+              (pick.repo !== undefined && repoKey(advisoryRepo(a).repo) === repoKey(pick.repo)),
+          ),
+        lock,
+      );
+    });
+    if (results === null) {
+      context.log.warn({ ghsa: named?.ghsa }, "the event names an advisory GitHub does not have");
+      return { outcome: "ignored", detail: "no such advisory" };
+    }
     const writes = results.reduce((n, r) => n + r.writes, 0);
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
@@ -211,7 +225,13 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (probot && payload.sender?.login && payload.sender.login === (await appLogin(probot))) {
           return { outcome: "ignored", detail: "caused by the app itself" };
         }
-        return reconcileFor(context, payload.repository.owner.login, { ghsas: [advisory.ghsa_id] }, advisory);
+        const owner = payload.repository.owner.login;
+        return reconcileFor(
+          context,
+          owner,
+          { ghsas: [advisory.ghsa_id] },
+          { owner, repo: payload.repository.name, ghsa: advisory.ghsa_id },
+        );
       }),
     );
 
@@ -230,34 +250,38 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         }
         const probot = probotRef;
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
-        const ctx = await runContext(probot, context.octokit as Octokit, context.log, payload.repository.owner.login);
-        const report = await handleComment(
-          ctx,
-          {
-            place: {
-              owner: payload.repository.owner.login,
-              repo: payload.repository.name,
-              private: payload.repository.private,
-              repoNodeId: payload.repository.node_id,
-              issue: {
-                number: payload.issue.number,
-                nodeId: payload.issue.node_id,
-                title: payload.issue.title,
-                body: payload.issue.body ?? "",
-                labels: (payload.issue.labels ?? [])
-                  .map((l) => (typeof l === "string" ? l : (l.name ?? "")))
-                  .filter(Boolean),
+        const org = payload.repository.owner.login;
+        const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+        // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
+        const report = await lock.run(orgKey(org), () =>
+          handleComment(
+            ctx,
+            {
+              place: {
+                owner: payload.repository.owner.login,
+                repo: payload.repository.name,
+                private: payload.repository.private,
+                repoNodeId: payload.repository.node_id,
+                issue: {
+                  number: payload.issue.number,
+                  nodeId: payload.issue.node_id,
+                  title: payload.issue.title,
+                  body: payload.issue.body ?? "",
+                  labels: (payload.issue.labels ?? [])
+                    .map((l) => (typeof l === "string" ? l : (l.name ?? "")))
+                    .filter(Boolean),
+                },
+              },
+              isPullRequest: Boolean(payload.issue.pull_request),
+              comment: {
+                id: payload.comment.id,
+                body: payload.comment.body,
+                author: payload.comment.user?.login ?? "",
+                authorType: payload.comment.user?.type ?? "User",
               },
             },
-            isPullRequest: Boolean(payload.issue.pull_request),
-            comment: {
-              id: payload.comment.id,
-              body: payload.comment.body,
-              author: payload.comment.user?.login ?? "",
-              authorType: payload.comment.user?.type ?? "User",
-            },
-          },
-          lock,
+            lock,
+          ),
         );
         return { outcome: report.outcome, detail: report.detail };
       }),

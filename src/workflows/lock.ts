@@ -1,6 +1,9 @@
 /**
- * Serializes work per key inside one process (a webhook and a sweep touching the same advisory run
- * one after the other). Across processes, reconciles are idempotent: each re-reads GitHub.
+ * Serializes work per key inside one process. Every run that reads an org and writes on what it read
+ * (a sweep, a handled event, a comment's commands) holds that org's key (`orgKey`) from the read to its
+ * last write, so the next run reads what the previous one wrote: three deliveries of one report make
+ * one tracking issue, and a sweep racing a webhook does each write once. Across processes, reconciles
+ * are idempotent as far as GitHub allows: each re-reads GitHub before it writes.
  */
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
@@ -20,4 +23,9 @@ export class KeyedLock {
   get size(): number {
     return this.#tails.size;
   }
+}
+
+/** The key of an org's work: one run at a time reads and writes an org. */
+export function orgKey(org: string): string {
+  return `org:${org.toLowerCase()}`;
 }

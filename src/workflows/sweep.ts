@@ -1,3 +1,4 @@
+import { orgKey } from "./lock.js";
 import { type OrgView, type RunContext, readOrg } from "./org-view.js";
 import type { CaseResult } from "./reconcile.js";
 import { reconcileOrg } from "./reconcile.js";
@@ -27,7 +28,11 @@ export type OrgStep = (
  * One sweep of one org: read everything once, reconcile every case (intake of untracked advisories,
  * staffing, forks, tracking issues), then the org-wide steps. A failing step is reported, never fatal.
  */
-export async function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = []): Promise<OrgSweepSummary> {
+export function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = []): Promise<OrgSweepSummary> {
+  return lock.run(orgKey(ctx.org), () => sweepOrgNow(ctx, lock, steps));
+}
+
+async function sweepOrgNow(ctx: RunContext, lock: Lock, steps: OrgStep[]): Promise<OrgSweepSummary> {
   const started = performance.now();
   const view = await readOrg(ctx);
   const results = await reconcileOrg(ctx, view, undefined, lock);
@@ -41,7 +46,7 @@ export async function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = [
   };
   for (const step of steps) {
     try {
-      const out = await lock.run(`org:${ctx.org.toLowerCase()}`, () => step(ctx, view, results));
+      const out = await step(ctx, view, results);
       summary.writes += out.writes;
       summary.problems.push(...(out.problems ?? []));
     } catch (err) {
