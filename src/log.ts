@@ -30,6 +30,17 @@ export const REDACT_PATHS = [
   "err.response.data",
   "err.cause.request.body",
   "err.cause.response.data",
+  // Probot logs each request's parameters at debug level: the fields of an advisory being written.
+  "summary",
+  "*.summary",
+  "severity",
+  "*.severity",
+  "cvss_vector_string",
+  "*.cvss_vector_string",
+  "vulnerabilities",
+  "*.vulnerabilities",
+  "cwe_ids",
+  "credits",
 ];
 
 export interface LogOptions {
