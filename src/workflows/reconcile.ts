@@ -317,6 +317,15 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       ctx.now,
     );
 
+  if (tracking.acknowledgedAt === null) {
+    // A report accepted while the app does not accept reports was accepted by a person.
+    const byHand = c.advisories.find((a) => {
+      const cfg = configFor(view, advisoryRepo(a).repo);
+      return cfg?.ok === true && !cfg.config.intake.acceptReports && a.state === "draft" && a.submission?.accepted;
+    });
+    if (byHand) tracking.acknowledgedAt = byHand.updated_at ?? ctx.now.toISOString();
+  }
+
   const staffed: Staffed[] = [];
   for (const advisory of c.advisories) {
     const { repo } = advisoryRepo(advisory);

@@ -66,6 +66,26 @@ describe("acknowledgement clock (ackWithin working days, clock injected)", () =>
     await bed.bot.sweepAll();
     expect(reminders(bed)).toHaveLength(1);
   });
+
+  it("with acceptReports off, a maintainer accepting the report on GitHub acknowledges it", async () => {
+    bed = await startBed({ start: "2026-11-19T09:00:00Z" });
+    seedOras(bed.sim, {
+      config: "tracker:\n  repo: security-response\nintake:\n  ackWithin: 1\n  acceptReports: false\n",
+    });
+    const sent = await bed.sim.reportVulnerability(ORG, "oras-go", {
+      reporter: "reporter1",
+      summary: "s",
+      description: "d",
+    });
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.state).toBe("triage");
+    await bed.sim.editAdvisoryByHand(ORG, "oras-go", sent.ghsa_id, "qweeah", { state: "draft" });
+    bed.clock.set("2026-11-23T10:00:00Z");
+    await bed.bot.sweepAll();
+    expect(reminders(bed)).toHaveLength(0);
+    const issue = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory"))!;
+    expect(issue.body).toMatch(/\[x\] Report acknowledged/i);
+  });
 });
 
 describe("private fork", () => {
