@@ -59,7 +59,14 @@ export async function reconcileAudit(
   const fromTeam = slug === null ? undefined : view.teams.get(slug);
   const auditTeam: AuditTeam | null = slug === null ? null : { slug, members: fromTeam === undefined ? [] : fromTeam };
 
-  const membership = await orgMembership(ctx, view.org, team.members);
+  // A GitHub team holds only org members; only the handles listed in the configuration need checking.
+  const onTeam = new Set((fromTeam ?? []).map(loginKey));
+  const membership = await orgMembership(
+    ctx,
+    view.org,
+    team.members.filter((m) => !onTeam.has(loginKey(m))),
+  );
+  for (const m of team.members) if (onTeam.has(loginKey(m))) membership.members.add(loginKey(m));
   const findings = auditSecurityTeam(team.members, view.rosters, config.config.inactive, membership.members);
   if (findings.length > 0)
     ctx.log.info(
