@@ -4,6 +4,7 @@ import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
+import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
 
 const COMPLETE =
   "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -14,14 +15,7 @@ async function reportAndTrack(bed: Bed, description = COMPLETE) {
     reporter: "reporter1",
     summary: SUMMARY,
     description,
-    vulnerabilities: [
-      {
-        package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
-        vulnerable_version_range: null,
-        patched_versions: null,
-        vulnerable_functions: [],
-      },
-    ],
+    vulnerabilities: [ORAS_GO_UNVERSIONED],
   });
   await bed.sim.idle();
   const issue = bed.sim.world

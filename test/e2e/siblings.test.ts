@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { decodeState } from "../../src/domain/tracking.js";
-import { type Bed, startBed } from "../../src/sim/harness.js";
+import { type Bed, restartApp, startBed } from "../../src/sim/harness.js";
 import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 
 const COMPLETE = "### Impact\nCrafted manifests escape.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -85,5 +85,21 @@ describe("one vulnerability across several repositories", () => {
     await bed.sim.publishRelease(ORG, "oras", { tag_name: "v1.3.1", author: "qweeah" });
     await bed.sim.idle();
     expect([go, cli].map((g) => bed.sim.world.getAdvisory(g)?.state)).toEqual(["published", "published"]);
+  });
+
+  it("the link survives a restart: a new instance, with no memory, publishes both together", async () => {
+    bed = await startBed();
+    seedOras(bed.sim, { config: `${ORG_CONFIG}publish:\n  together: true\n` });
+    const { go, cli, issue } = await siblingPair(bed);
+    await restartApp(bed);
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect([go, cli].map((g) => bed.sim.world.getAdvisory(g)?.state)).toEqual(["draft", "draft"]);
+    await restartApp(bed);
+    await bed.sim.publishRelease(ORG, "oras", { tag_name: "v1.3.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect([go, cli].map((g) => bed.sim.world.getAdvisory(g)?.state)).toEqual(["published", "published"]);
+    const tracking = bed.sim.world.listIssues(ORG, TRACKER).filter((i) => i.labels.includes("advisory"));
+    expect(tracking.map((i) => [i.number, i.state])).toEqual([[issue, "closed"]]);
   });
 });

@@ -11,6 +11,7 @@ import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
 
 type Who = "anyone" | "patch-team" | "security-team" | "repo-maintainer";
 
@@ -110,14 +111,7 @@ describe("authorization: every verb as each role", () => {
       reporter: "reporter1",
       summary: "Path traversal in blob extraction",
       description: "### Impact\nWrites outside the target directory.\n",
-      vulnerabilities: [
-        {
-          package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
-          vulnerable_version_range: null,
-          patched_versions: null,
-          vulnerable_functions: [],
-        },
-      ],
+      vulnerabilities: [ORAS_GO_UNVERSIONED],
     });
     await bed.sim.idle();
     ghsa = sent.ghsa_id;

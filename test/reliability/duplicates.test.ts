@@ -7,10 +7,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { trackingIssues } from "../helpers/world.js";
 
 const REPORT = {
   reporter: "reporter1",
@@ -27,11 +27,15 @@ const isAdvisoryPatch = (r: RecordedRequest) =>
 const isTrackingCreate = (r: RecordedRequest) =>
   r.method === "POST" && r.path === `/repos/${ORG}/${TRACKER}/issues` && r.status === 201;
 
-function trackingIssues(bed: Bed, ghsa: string) {
-  return bed.sim.world
-    .listIssues(ORG, TRACKER)
-    .filter((i) => i.labels.includes("advisory") && decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
-}
+/** One report handled: one tracking issue, one fork request, one PATCH that accepts and staffs it. */
+const ONE_EACH = {
+  trackingIssues: 1,
+  trackingIssueCreates: 1,
+  forkRequests: 1,
+  forkRequestsAccepted: 1,
+  collaboratorPatches: 1,
+  acceptPatches: 1,
+};
 
 /** What the app wrote about one advisory, counted. */
 function effects(bed: Bed, ghsa: string) {
@@ -78,14 +82,7 @@ describe("duplicates and races: one effect each", () => {
       expect((await bed.sim.redeliver(sent.id)).status).toBe(200);
       await bed.sim.idle();
     }
-    expect(effects(bed, sent.ghsa_id)).toEqual({
-      trackingIssues: 1,
-      trackingIssueCreates: 1,
-      forkRequests: 1,
-      forkRequestsAccepted: 1,
-      collaboratorPatches: 1,
-      acceptPatches: 1,
-    });
+    expect(effects(bed, sent.ghsa_id)).toEqual(ONE_EACH);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.state).toBe("draft");
   });
 
@@ -98,14 +95,7 @@ describe("duplicates and races: one effect each", () => {
     const answers = await Promise.all([sent.id, sent.id, sent.id].map((id) => bed.sim.redeliver(id)));
     await bed.sim.idle();
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    expect(effects(bed, sent.ghsa_id)).toEqual({
-      trackingIssues: 1,
-      trackingIssueCreates: 1,
-      forkRequests: 1,
-      forkRequestsAccepted: 1,
-      collaboratorPatches: 1,
-      acceptPatches: 1,
-    });
+    expect(effects(bed, sent.ghsa_id)).toEqual(ONE_EACH);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)).toMatchObject({ state: "draft" });
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users.sort()).toEqual(ORAS_GO_TEAM);
     // A later sweep writes nothing to the advisory.
@@ -125,14 +115,7 @@ describe("duplicates and races: one effect each", () => {
     expect(summary.errors).toEqual([]);
     expect(summary.orgs[0]?.problems).toEqual([]);
     expect(answer.status).toBe(200);
-    expect(effects(bed, sent.ghsa_id)).toEqual({
-      trackingIssues: 1,
-      trackingIssueCreates: 1,
-      forkRequests: 1,
-      forkRequestsAccepted: 1,
-      collaboratorPatches: 1,
-      acceptPatches: 1,
-    });
+    expect(effects(bed, sent.ghsa_id)).toEqual(ONE_EACH);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users.sort()).toEqual(ORAS_GO_TEAM);
   });
 

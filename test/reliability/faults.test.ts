@@ -6,10 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { FaultOptions } from "../../src/sim/index.js";
 import { ORG, OWNERS_ORAS_GO, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { trackingIssues } from "../helpers/world.js";
 
 const COMPLETE =
   "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade to 2.6.1.\n";
@@ -37,12 +37,6 @@ const FAULTS: FaultOptions = {
 };
 
 const APP = (bed: Bed) => `${bed.sim.world.app.slug}[bot]`;
-
-function trackingIssues(bed: Bed, ghsa: string) {
-  return bed.sim.world
-    .listIssues(ORG, TRACKER)
-    .filter((i) => i.labels.includes("advisory") && decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
-}
 
 /** The invariant, checked after every step: a published advisory's fixing release is published. */
 function assertNothingEarly(bed: Bed, step: string) {

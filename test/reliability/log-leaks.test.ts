@@ -9,6 +9,7 @@ import { decodeState } from "../../src/domain/tracking.js";
 import { BED_SECRET, type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { capturingLogger } from "../helpers/log.js";
+import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
 
 /** Distinctive text in every description, so that any fragment of one is recognisable in a log line. */
 const CANARY = "ZEBRA-QUOKKA";
@@ -32,14 +33,7 @@ describe("nothing secret or embargoed reaches the log", () => {
       reporter: "reporter1",
       summary: "Path traversal in blob extraction",
       description: description(1),
-      vulnerabilities: [
-        {
-          package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
-          vulnerable_version_range: null,
-          patched_versions: null,
-          vulnerable_functions: [],
-        },
-      ],
+      vulnerabilities: [ORAS_GO_UNVERSIONED],
     });
     await bed.sim.idle();
     const issue = bed.sim.world

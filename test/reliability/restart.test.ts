@@ -10,6 +10,7 @@ import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, crashAt, restartApp, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { trackingIssues } from "../helpers/world.js";
 
 const COMPLETE =
   "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -46,12 +47,6 @@ function justAfter(matches: (r: RecordedRequest) => boolean): (r: RecordedReques
     seen = matches(r);
     return false;
   };
-}
-
-function trackingIssues(bed: Bed, ghsa: string) {
-  return bed.sim.world
-    .listIssues(ORG, TRACKER)
-    .filter((i) => i.labels.includes("advisory") && decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
 }
 
 async function report(bed: Bed, fields: { description?: string; patched?: string } = {}) {
