@@ -4,10 +4,8 @@ import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
 import { TRACKING_LABEL } from "./domain/tracking.js";
-import { getAdvisory } from "./github/advisories.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
-import type { Octokit } from "./github/types.js";
-import { advisoryRepo, type RepositoryAdvisory } from "./github/types.js";
+import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventReport, instrument } from "./instrument.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
@@ -15,7 +13,7 @@ import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
 import { KeyedLock, orgKey } from "./workflows/lock.js";
-import { type RunContext, readOrg, repoKey } from "./workflows/org-view.js";
+import { type AdvisoryScope, type RunContext, readOrg } from "./workflows/org-view.js";
 import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
 import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
@@ -165,43 +163,19 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }
     };
 
-  /** Reconciles the cases an event concerns, in an org installation; user accounts are not served. */
-  const reconcileFor = async (
-    context: Context,
-    org: string,
-    pick: { repo?: string; ghsas?: string[]; all?: boolean },
-    /** The advisory an event names: reconciled even if the org list does not show it yet, once GitHub confirms it. */
-    named?: { owner: string; repo: string; ghsa: string },
-  ): Promise<EventReport> => {
+  /**
+   * Reconciles the cases an event concerns, in an org installation; user accounts are not served. The
+   * view holds only the advisories in `scope` (and their siblings), so every case in it is one to reconcile.
+   */
+  const reconcileFor = async (context: Context, org: string, scope: AdvisoryScope): Promise<EventReport> => {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () => {
-      const view = await readOrg(ctx);
-      if (named && !view.advisories.some((a) => a.ghsa_id.toLowerCase() === named.ghsa.toLowerCase())) {
-        // The payload is not trusted: GitHub must have the advisory it names.
-        const advisory = await getAdvisory(ctx.octokit, named);
-        if (!advisory) return null;
-        view.advisories.unshift(advisory);
-      }
-      return reconcileOrg(
-        ctx,
-        view,
-        (c) =>
-          pick.all === true ||
-          c.advisories.some(
-            (a) =>
-              (pick.ghsas?.some((g) => g.toLowerCase() === a.ghsa_id.toLowerCase()) ?? false) ||
-              (pick.repo !== undefined && repoKey(advisoryRepo(a).repo) === repoKey(pick.repo)),
-          ),
-        lock,
-      );
-    });
-    if (results === null) {
-      context.log.warn({ ghsa: named?.ghsa }, "the event names an advisory GitHub does not have");
-      return { outcome: "ignored", detail: "no such advisory" };
-    }
+    const results = await lock.run(orgKey(org), async () =>
+      reconcileOrg(ctx, await readOrg(ctx, scope), undefined, lock),
+    );
+    if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
     const writes = results.reduce((n, r) => n + r.writes, 0);
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
@@ -225,13 +199,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (probot && payload.sender?.login && payload.sender.login === (await appLogin(probot))) {
           return { outcome: "ignored", detail: "caused by the app itself" };
         }
-        const owner = payload.repository.owner.login;
-        return reconcileFor(
-          context,
-          owner,
-          { ghsas: [advisory.ghsa_id] },
-          { owner, repo: payload.repository.name, ghsa: advisory.ghsa_id },
-        );
+        // Only the GHSA id and repository are taken from the payload; the advisory is read from GitHub.
+        return reconcileFor(context, payload.repository.owner.login, {
+          kind: "named",
+          advisories: [{ repo: payload.repository.name, ghsa: advisory.ghsa_id }],
+        });
       }),
     );
 
@@ -307,7 +279,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         );
         const fixed = drafts.filter((a) => fixedBy(a, payload.release));
         if (fixed.length === 0) return { outcome: "ignored", detail: "fixes no draft advisory" };
-        return reconcileFor(context, owner, { ghsas: fixed.map((a) => a.ghsa_id) });
+        return reconcileFor(context, owner, { kind: "read", advisories: fixed });
       }),
     );
 
@@ -331,7 +303,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
             return { outcome: "ignored", detail: "no roster or configuration file changed" };
           }
         }
-        return reconcileFor(context, owner, { repo });
+        return reconcileFor(context, owner, { kind: "repo", repo });
       }),
     );
 
@@ -340,7 +312,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        return reconcileFor(context, payload.repository.owner.login, { repo: payload.repository.name });
+        return reconcileFor(context, payload.repository.owner.login, { kind: "repo", repo: payload.repository.name });
       }),
     );
 
@@ -356,7 +328,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       handle(async (context) => {
         const org = (context.payload as { organization?: { login?: string } }).organization?.login;
         if (!org) return { outcome: "ignored", detail: "no organization" };
-        return reconcileFor(context, org, { all: true });
+        return reconcileFor(context, org, { kind: "org" });
       }),
     );
   };

@@ -5,6 +5,7 @@ import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
 import type { RepoRosterState } from "../domain/patch-team.js";
 import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters.js";
+import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
 import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
@@ -95,11 +96,73 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
 }
 
 /**
- * Reads the org: repositories with roster and config files (GraphQL), configurations, security teams
- * (GraphQL), every repository advisory of the org (one paginated list) and the tracker repositories'
- * tracking issues.
+ * Which advisories a run reads: every advisory of the org (the sweep, commands, team changes), one
+ * repository's (a roster push, archiving), or the ones an event names. A scoped read also fetches the
+ * siblings their tracking issues list, so each case is whole.
  */
-export async function readOrg(ctx: RunContext): Promise<OrgView> {
+export type AdvisoryScope =
+  | { kind: "org" }
+  | { kind: "repo"; repo: string }
+  | { kind: "named"; advisories: Array<{ repo: string; ghsa: string }> }
+  /** Advisories this run has just read from GitHub itself (never from a payload). */
+  | { kind: "read"; advisories: RepositoryAdvisory[] };
+
+async function readAdvisories(ctx: RunContext, scope: AdvisoryScope): Promise<RepositoryAdvisory[]> {
+  const { octokit } = ctx;
+  switch (scope.kind) {
+    case "org":
+      return octokit.paginate(octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
+        org: ctx.org,
+        per_page: 100,
+        sort: "updated",
+        direction: "desc",
+      });
+    case "repo":
+      return octokit.paginate(octokit.rest.securityAdvisories.listRepositoryAdvisories, {
+        owner: ctx.org,
+        repo: scope.repo,
+        per_page: 100,
+      });
+    case "read":
+      return [...scope.advisories];
+    case "named": {
+      const found: RepositoryAdvisory[] = [];
+      for (const named of scope.advisories) {
+        const advisory = await getAdvisory(octokit, { owner: ctx.org, ...named });
+        if (advisory) found.push(advisory);
+        else ctx.log.warn({ ghsa: named.ghsa, repo: named.repo }, "GitHub has no such advisory; nothing to do for it");
+      }
+      return found;
+    }
+  }
+}
+
+/** Adds the advisories that the tracking issues of `advisories` list and a scoped read did not bring. */
+async function addSiblings(
+  ctx: RunContext,
+  advisories: RepositoryAdvisory[],
+  trackers: Iterable<Tracker>,
+): Promise<void> {
+  const have = new Set(advisories.map((a) => a.ghsa_id.toLowerCase()));
+  for (const tracker of trackers) {
+    for (const advisory of [...advisories]) {
+      for (const sibling of tracker.byGhsa.get(advisory.ghsa_id.toLowerCase())?.tracking?.advisories ?? []) {
+        const [owner, repo] = sibling.repo.split("/");
+        if (have.has(sibling.ghsa.toLowerCase()) || !owner || !repo) continue;
+        have.add(sibling.ghsa.toLowerCase());
+        const found = await getAdvisory(ctx.octokit, { owner, repo, ghsa: sibling.ghsa });
+        if (found) advisories.push(found);
+      }
+    }
+  }
+}
+
+/**
+ * Reads the org: repositories with roster and config files (GraphQL), configurations, security teams
+ * (GraphQL), the repository advisories in `scope` (by default every one of the org, one paginated list)
+ * and the tracker repositories' tracking issues.
+ */
+export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "org" }): Promise<OrgView> {
   let repos = await readOrgRepos(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES);
   let configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
   const files = rosterFiles(configs.values());
@@ -118,15 +181,10 @@ export async function readOrg(ctx: RunContext): Promise<OrgView> {
     if (c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
   }
 
-  const advisories = await ctx.octokit.paginate(ctx.octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
-    org: ctx.org,
-    per_page: 100,
-    sort: "updated",
-    direction: "desc",
-  });
-
+  const advisories = await readAdvisories(ctx, scope);
   const trackers = new Map<string, Tracker>();
   for (const name of trackerNames) trackers.set(name, await readTracker(ctx, repos, name));
+  if (scope.kind !== "org") await addSiblings(ctx, advisories, trackers.values());
   return {
     org: ctx.org,
     repos,

@@ -52,6 +52,11 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
     expect(patches).toHaveLength(1);
     expect(patches[0]?.body).toMatchObject({ state: "draft" });
     expect(bed.sim.requests.filter((r) => r.route?.endsWith("/forks"))).toHaveLength(1);
+    // The event reads the advisory it names from GitHub, not every advisory of the org.
+    const advisoryReads = bed.sim.requests
+      .filter((r) => r.method === "GET" && r.route?.includes("security-advisories"))
+      .map((r) => r.route);
+    expect(advisoryReads).toEqual(["/repos/{owner}/{repo}/security-advisories/{ghsa_id}"]);
 
     const issues = trackingIssues(bed);
     expect(issues).toHaveLength(1);
