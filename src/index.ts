@@ -5,9 +5,10 @@ import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { fixedBy } from "./domain/releases.js";
 import { TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
+import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
-import { type EventReport, instrument } from "./instrument.js";
+import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
@@ -23,6 +24,8 @@ export interface AppDeps {
   settings: Settings;
   /** The clock: every workflow reads time from here, never from `new Date()`. */
   now: () => Date;
+  /** How long one HTTP attempt to GitHub may take (default `REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs?: number;
 }
 
 export interface SweepSummary {
@@ -64,7 +67,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const handled = new RecentSet(10_000);
   // Conditional GETs: unchanged lists answer 304 and cost no rate-limit points.
   const etags = new EtagCache(2_000);
-  const handle: typeof instrument = (handler) => instrument(handler, { handled });
+  const timeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
+  const handle = <C extends EventContext & { octokit: unknown }>(handler: (context: C) => Promise<EventReport>) =>
+    instrument<C>(
+      (context) => {
+        useRequestTimeout(context.octokit as Octokit, timeout);
+        return handler(context);
+      },
+      { handled },
+    );
   const steps: OrgStep[] = [
     (ctx, view, cases) =>
       reconcileDashboard(
@@ -120,7 +132,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         orgs: [],
         errors: [],
       };
-      const appOctokit = await probot.auth();
+      const appOctokit = useRequestTimeout((await probot.auth()) as Octokit, timeout);
       const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
       summary.installations = installations.length;
       for (const installation of installations) {
@@ -128,7 +140,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (!account?.login || account.type !== "Organization") continue;
         const log = probot.log.child({ installation: installation.id, org: account.login });
         try {
-          const octokit = (await probot.auth(installation.id)) as Octokit;
+          const octokit = useRequestTimeout((await probot.auth(installation.id)) as Octokit, timeout);
           const ctx = await runContext(probot, octokit, log, account.login);
           const org = await sweepOrg(ctx, lock, steps);
           log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");

@@ -10,7 +10,7 @@ export interface EventReport {
   writes?: number;
 }
 
-interface EventContext {
+export interface EventContext {
   id: string;
   name: string;
   payload: unknown;
