@@ -47,6 +47,14 @@ const performers: Record<Write["op"], Performer> = {
 };
 
 /**
+ * Writes that create something new each time they are sent. When GitHub does not answer one (a
+ * timeout, a 5xx) it may have been carried out all the same, so Octokit must not send it again: the
+ * plan stops, and the next reconcile re-reads GitHub and sends it only if it is still missing (tracking
+ * issues are found by their marker, notices by theirs).
+ */
+const CREATES: ReadonlySet<Write["op"]> = new Set(["issue.create", "issue.comment", "advisory.create"]);
+
+/**
  * The only way the app writes to GitHub. Writes run in order; the first failure stops the plan and
  * is thrown with the writes already performed, so the caller can report it and the next reconcile
  * (which re-reads GitHub) finishes the rest.
@@ -65,7 +73,8 @@ export async function apply(plan: Plan, { octokit, log, dryRun }: ApplyOptions):
       continue;
     }
     try {
-      const data = await performers[write.op](octokit, write.params);
+      const params = CREATES.has(write.op) ? { ...write.params, request: { retries: 0 } } : write.params;
+      const data = await performers[write.op](octokit, params);
       log.debug(line, `${write.op} ${line.target}`);
       done.push({ write, performed: true, data });
     } catch (err) {

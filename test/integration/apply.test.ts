@@ -1,4 +1,5 @@
 import nock from "nock";
+import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/domain/plan.js";
 import { ApplyError, apply } from "../../src/github/apply.js";
@@ -68,5 +69,27 @@ describe("apply(plan)", () => {
     expect((error as ApplyError).message).toBe(
       "advisory.update oras-project/oras-go GHSA-2345-6789-cfgh failed (422: Validation Failed)",
     );
+  });
+
+  it("with Octokit's retries on, retries an update GitHub failed to answer but never resends a create", async () => {
+    // Production retries (no throttling, so the test needs no pacing); the retry waits are shortened.
+    const Retrying = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { retryAfterBaseValue: 1 },
+      throttle: { ...(o.throttle as object), enabled: false },
+    }));
+    const octokit = new Retrying({ auth: { token: "test-token" } });
+    const patch = "/repos/oras-project/oras-go/security-advisories/GHSA-2345-6789-cfgh";
+    const comment = "/repos/oras-project/security-response/issues/7/comments";
+    const patches = nock(API).patch(patch).reply(502, {}).patch(patch).reply(200, {});
+    const comments = nock(API).post(comment).reply(502, {}).post(comment).reply(201, { id: 99 });
+    const { log } = await capturingLogger();
+    const error = await apply(plan, { octokit, log, dryRun: false }).catch((e: unknown) => e);
+    expect(patches.isDone()).toBe(true); // the PATCH was sent twice and succeeded
+    expect(error).toBeInstanceOf(ApplyError);
+    expect((error as ApplyError).write.op).toBe("issue.comment");
+    expect((error as ApplyError).done.map((d) => d.write.op)).toEqual(["advisory.update"]);
+    expect(comments.pendingMocks()).toHaveLength(1); // sent once: the second answer was never asked for
+    nock.cleanAll();
   });
 });
