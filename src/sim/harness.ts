@@ -60,6 +60,8 @@ export interface BedOptions {
    * lifecycle fits in a test.
    */
   pacing?: "production" | "none";
+  /** How long one HTTP attempt of the app may take (the app's default when unset). */
+  requestTimeoutMs?: number;
   forkDelayReads?: number;
   /** Only for the test that proves the leak scanner works. */
   allowLeaks?: boolean;
@@ -152,6 +154,7 @@ async function startApp(sim: Simulator, clock: Clock, privateKey: string, option
   const bot = createAdvisoryBot({
     settings: { dryRun: false, sweepIntervalMinutes: 0, sweepToken: undefined, ...options.settings },
     now: clock.now,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const port = await freePort();
   const server = new Server({

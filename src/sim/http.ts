@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Prng } from "./prng.js";
 import { SimHttpError } from "./world.js";
 
-export type FaultKind = "5xx" | "secondary-rate-limit" | "slow";
+export type FaultKind = "5xx" | "secondary-rate-limit" | "slow" | "timeout";
 
 export interface FaultOptions {
   /** probability (0..1) that a request gets a fault */
@@ -16,6 +16,11 @@ export interface FaultOptions {
   kinds: FaultKind[];
   /** delay of a "slow" fault in milliseconds (default 250) */
   slowMs?: number;
+  /**
+   * how long a "timeout" fault holds the request before answering 504, in milliseconds (default 60,000);
+   * half of the requests it holds are carried out first
+   */
+  hangMs?: number;
   /** probability (0..1) that a webhook delivery is dropped (never sent) */
   dropWebhooks?: number;
 }
@@ -286,6 +291,19 @@ export class HttpCore {
                 "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
             },
           };
+        }
+        if (kind === "timeout") {
+          // No answer within any sensible client limit; the client gives up first. Half of these requests
+          // were carried out all the same (the answer is what got lost), as happens on GitHub.
+          if (this.faultPrng.next() < 0.5) {
+            try {
+              await route.handler({ method, path, params, query, headers, body, token, api: this.url });
+            } catch {
+              // what it would have answered is lost either way
+            }
+          }
+          await new Promise((r) => setTimeout(r, this.faults.hangMs ?? 60_000).unref());
+          return { status: 504, body: { message: "We couldn't respond to your request in time." } };
         }
         await new Promise((r) => setTimeout(r, this.faults.slowMs ?? 250));
       }

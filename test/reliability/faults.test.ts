@@ -1,6 +1,6 @@
 /**
- * Faults: GitHub answering 502s, secondary rate limits (`retry-after: 1`) and slowly, and webhook
- * deliveries lost, while the app runs with Probot's retries and throttling. A scripted lifecycle, then
+ * Faults: GitHub answering 502s, secondary rate limits (`retry-after: 1`), slowly, or not at all (the
+ * app's per-attempt timeout gives up), and webhook deliveries lost, while the app runs with Probot's retries and throttling. A scripted lifecycle, then
  * the sweeps an operator runs once the outage is over, must end in the same world as the same script
  * without faults — and nothing may be published before its fixing release, at any point.
  */
@@ -31,10 +31,14 @@ const COMMANDS: Record<string, { user: string; body: string; release: string }> 
 
 const FAULTS: FaultOptions = {
   rate: 0.15,
-  kinds: ["5xx", "secondary-rate-limit", "slow"],
+  kinds: ["5xx", "secondary-rate-limit", "slow", "timeout"],
   slowMs: 40,
+  // GitHub holds a request far longer than the app waits (REQUEST_TIMEOUT_MS below).
+  hangMs: 5_000,
   dropWebhooks: 0.2,
 };
+/** The app's limit for one HTTP attempt in this suite (30 s in production). */
+const REQUEST_TIMEOUT_MS = 150;
 
 const APP = (bed: Bed) => `${bed.sim.world.app.slug}[bot]`;
 
@@ -226,6 +230,7 @@ async function play(seed: number, faults: FaultOptions | null) {
     seed,
     retries: faults !== null,
     pacing: "none",
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     ...(faults ? { faults } : {}),
   });
   beds.push(bed);
@@ -233,8 +238,17 @@ async function play(seed: number, faults: FaultOptions | null) {
   const s: Script = { bed, faults, log: [] };
   const ghsas = await lifecycle(s);
   const faulted = bed.sim.requests.filter((r) => r.fault !== null).length;
+  // Writes GitHub may or may not have carried out: the app never heard back.
+  const unanswered = bed.sim.requests
+    .filter(
+      (r) =>
+        r.fault === "timeout" &&
+        r.method !== "GET" &&
+        !(r.path === "/graphql" && !/^\s*mutation/.test(r.graphql?.query ?? "")),
+    )
+    .map((r) => `${r.method} ${r.path}`);
   const dropped = bed.sim.deliveries.filter((d) => d.dropped).length;
-  return { bed, ghsas, log: s.log, faulted, dropped };
+  return { bed, ghsas, log: s.log, faulted, dropped, unanswered };
 }
 
 const beds: Bed[] = [];
@@ -251,9 +265,13 @@ describe("faults: a lifecycle through an outage converges to the fault-free worl
     }, async () => {
       const clean = await play(seed, null);
       const faulty = await play(seed, FAULTS);
-      const context = `seed ${seed}: ${faulty.faulted} faulted requests, ${faulty.dropped} dropped webhooks; ${faulty.log.join("; ")}`;
+      const context = `seed ${seed}: ${faulty.faulted} faulted requests, ${faulty.dropped} dropped webhooks, unanswered writes: ${faulty.unanswered.join(", ") || "none"}; ${faulty.log.join("; ")}`;
       // The script did meet the faults it is about.
       expect(faulty.faulted, context).toBeGreaterThan(5);
+      expect(
+        faulty.bed.sim.requests.some((r) => r.fault === "timeout"),
+        context,
+      ).toBe(true);
       expect(faulty.ghsas, context).toEqual(clean.ghsas);
 
       const want = outcome(clean.bed, clean.ghsas);
