@@ -184,9 +184,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () =>
-      reconcileOrg(ctx, await readOrg(ctx, scope), undefined, lock),
-    );
+    const results = await lock.run(orgKey(org), async () => reconcileOrg(ctx, await readOrg(ctx, scope)));
     if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
     const writes = results.reduce((n, r) => n + r.writes, 0);
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
@@ -238,34 +236,30 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
         const report = await lock.run(orgKey(org), () =>
-          handleComment(
-            ctx,
-            {
-              place: {
-                owner: payload.repository.owner.login,
-                repo: payload.repository.name,
-                private: payload.repository.private,
-                repoNodeId: payload.repository.node_id,
-                issue: {
-                  number: payload.issue.number,
-                  nodeId: payload.issue.node_id,
-                  title: payload.issue.title,
-                  body: payload.issue.body ?? "",
-                  labels: (payload.issue.labels ?? [])
-                    .map((l) => (typeof l === "string" ? l : (l.name ?? "")))
-                    .filter(Boolean),
-                },
-              },
-              isPullRequest: Boolean(payload.issue.pull_request),
-              comment: {
-                id: payload.comment.id,
-                body: payload.comment.body,
-                author: payload.comment.user?.login ?? "",
-                authorType: payload.comment.user?.type ?? "User",
+          handleComment(ctx, {
+            place: {
+              owner: payload.repository.owner.login,
+              repo: payload.repository.name,
+              private: payload.repository.private,
+              repoNodeId: payload.repository.node_id,
+              issue: {
+                number: payload.issue.number,
+                nodeId: payload.issue.node_id,
+                title: payload.issue.title,
+                body: payload.issue.body ?? "",
+                labels: (payload.issue.labels ?? [])
+                  .map((l) => (typeof l === "string" ? l : (l.name ?? "")))
+                  .filter(Boolean),
               },
             },
-            lock,
-          ),
+            isPullRequest: Boolean(payload.issue.pull_request),
+            comment: {
+              id: payload.comment.id,
+              body: payload.comment.body,
+              author: payload.comment.user?.login ?? "",
+              authorType: payload.comment.user?.type ?? "User",
+            },
+          }),
         );
         return { outcome: report.outcome, detail: report.detail };
       }),

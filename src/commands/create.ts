@@ -121,21 +121,19 @@ export async function makeTrackingIssue(
   await apply(plan, env.ctx);
   const tracker = env.view.trackers.get(env.place.repo.toLowerCase()) ?? null;
   for (const a of advisories) env.view.advisories.push(a);
-  await env.lock.run(`${env.place.repo.toLowerCase()}#${issueNumber}`, () =>
-    reconcileCase(env.ctx, env.view, {
-      key: `${env.place.repo.toLowerCase()}#${issueNumber}`,
-      advisories,
-      tracker,
-      issue: {
-        number: issueNumber,
-        nodeId: env.place.issue.nodeId,
-        title: env.place.issue.title,
-        body,
-        open: true,
-        tracking,
-      },
-    }),
-  );
+  await reconcileCase(env.ctx, env.view, {
+    key: `${env.place.repo.toLowerCase()}#${issueNumber}`,
+    advisories,
+    tracker,
+    issue: {
+      number: issueNumber,
+      nodeId: env.place.issue.nodeId,
+      title: env.place.issue.title,
+      body,
+      open: true,
+      tracking,
+    },
+  });
 }
 
 /** `/advisory create <repo> [severity]`: a draft advisory from this tracker issue, which becomes its tracking issue. */

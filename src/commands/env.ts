@@ -13,7 +13,6 @@ import { ApplyError, apply } from "../github/apply.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { configFor, type OrgView, type RunContext, securityTeam } from "../workflows/org-view.js";
 import { type Case, reconcileCase } from "../workflows/reconcile.js";
-import type { Lock } from "../workflows/sweep.js";
 
 export interface CommentPlace {
   owner: string;
@@ -27,7 +26,6 @@ export interface CommentPlace {
 export interface CommandEnv {
   ctx: RunContext;
   view: OrgView;
-  lock: Lock;
   actor: string;
   where: Exclude<Where, "any">;
   place: CommentPlace;
@@ -117,7 +115,7 @@ export async function updateTracking(env: CommandEnv, change: (state: TrackingSt
   change(tracking);
   const next: Case = { ...c, issue: { ...c.issue, tracking } };
   env.trackingCase = next;
-  const result = await env.lock.run(c.key, () => reconcileCase(env.ctx, env.view, next));
+  const result = await reconcileCase(env.ctx, env.view, next);
   return result.writes;
 }
 
@@ -138,5 +136,5 @@ export async function refreshCase(env: CommandEnv): Promise<void> {
   }
   const next: Case = { ...c, advisories };
   env.trackingCase = next;
-  await env.lock.run(c.key, () => reconcileCase(env.ctx, env.view, next));
+  await reconcileCase(env.ctx, env.view, next);
 }

@@ -22,7 +22,6 @@ import type { Plan } from "../domain/plan.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { orgConfig, type RunContext, readOrg } from "./org-view.js";
 import { casesOf } from "./reconcile.js";
-import type { Lock } from "./sweep.js";
 
 export interface CommentInput {
   place: CommentPlace;
@@ -74,14 +73,14 @@ function publicSafe(verb: Verb, outcome: CommandOutcome, authorizationRefusal: b
   };
 }
 
-export async function handleComment(ctx: RunContext, input: CommentInput, lock: Lock): Promise<CommentReport> {
+export async function handleComment(ctx: RunContext, input: CommentInput): Promise<CommentReport> {
   const { comment } = input;
   if (comment.authorType === "Bot" || loginKey(comment.author) === loginKey(ctx.botLogin)) {
     return { outcome: "ignored", detail: "comment by a bot", commands: 0 };
   }
   const parsed = parseCommands(comment.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) {
-    return acknowledgeOnly(ctx, input, lock);
+    return acknowledgeOnly(ctx, input);
   }
 
   // What already ran for this comment lives in the app's reply (an edit or a redelivery runs only new lines).
@@ -133,7 +132,6 @@ export async function handleComment(ctx: RunContext, input: CommentInput, lock: 
     const env: CommandEnv = {
       ctx,
       view,
-      lock,
       actor: comment.author,
       where: where ?? "public-issue",
       place,
@@ -182,7 +180,7 @@ export async function handleComment(ctx: RunContext, input: CommentInput, lock: 
     }
     Object.assign(place, env.place); // `convert` moves the conversation into the private tracker
     if (env.trackingCase?.issue?.tracking && env.trackingCase.issue.tracking.acknowledgedAt === null) {
-      await acknowledgeOnly(ctx, input, lock, env);
+      await acknowledgeOnly(ctx, input, env);
     }
   }
 
@@ -212,12 +210,7 @@ export async function handleComment(ctx: RunContext, input: CommentInput, lock: 
  * A human (not the reporter, not a bot) commenting on a tracking issue acknowledges the report: the
  * acknowledgement clock stops.
  */
-async function acknowledgeOnly(
-  ctx: RunContext,
-  input: CommentInput,
-  lock: Lock,
-  known?: CommandEnv,
-): Promise<CommentReport> {
+async function acknowledgeOnly(ctx: RunContext, input: CommentInput, known?: CommandEnv): Promise<CommentReport> {
   const ignored: CommentReport = { outcome: "ignored", detail: "no command", commands: 0 };
   if (input.place.private === false) return ignored;
   const view = known?.view ?? (await readOrg(ctx));
@@ -232,7 +225,6 @@ async function acknowledgeOnly(
   const env: CommandEnv = known ?? {
     ctx,
     view,
-    lock,
     actor: input.comment.author,
     where: "tracker-issue",
     place: input.place,

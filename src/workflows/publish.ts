@@ -193,8 +193,8 @@ export async function publicationStep(
     annotationPending: false,
   };
   if (advisory.state === "published" && config.publish.annotateRelease) {
-    // Published on an earlier run whose release-notes edit GitHub refused (its tracking issue is still
-    // open): finish the annotation from the view's releases; nothing is written when the notes have it.
+    // Published, and its tracking issue still open: by hand, or on an earlier run whose release-notes
+    // edit GitHub refused. Annotate from the view's releases; nothing is written when the notes have it.
     const { fixingReleases } = publicationReadiness(advisory, recentReleases(view, target.repo), config.publish);
     const annotation = await annotateReleases(ctx, target, advisory, fixingReleases);
     step.writes += annotation.writes;

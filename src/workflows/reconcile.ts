@@ -423,18 +423,12 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
   return result;
 }
 
-/** Reconciles every case of the org (optionally only those touching `repos`); one failure never stops the rest. */
-export async function reconcileOrg(
-  ctx: RunContext,
-  view: OrgView,
-  filter: (c: Case) => boolean = () => true,
-  lock?: { run<T>(key: string, work: () => Promise<T>): Promise<T> },
-): Promise<CaseResult[]> {
+/** Reconciles every case of the view; one failure never stops the rest. */
+export async function reconcileOrg(ctx: RunContext, view: OrgView): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  for (const c of casesOf(view).filter(filter)) {
-    const work = () => reconcileCase(ctx, view, c);
+  for (const c of casesOf(view)) {
     try {
-      results.push(await (lock ? lock.run(c.key, work) : work()));
+      results.push(await reconcileCase(ctx, view, c));
     } catch (err) {
       ctx.log.error({ case: c.key, err }, "reconcile failed");
       results.push({

@@ -29,13 +29,13 @@ export type OrgStep = (
  * staffing, forks, tracking issues), then the org-wide steps. A failing step is reported, never fatal.
  */
 export function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = []): Promise<OrgSweepSummary> {
-  return lock.run(orgKey(ctx.org), () => sweepOrgNow(ctx, lock, steps));
+  return lock.run(orgKey(ctx.org), () => sweepOrgNow(ctx, steps));
 }
 
-async function sweepOrgNow(ctx: RunContext, lock: Lock, steps: OrgStep[]): Promise<OrgSweepSummary> {
+async function sweepOrgNow(ctx: RunContext, steps: OrgStep[]): Promise<OrgSweepSummary> {
   const started = performance.now();
   const view = await readOrg(ctx);
-  const results = await reconcileOrg(ctx, view, undefined, lock);
+  const results = await reconcileOrg(ctx, view);
   const summary: OrgSweepSummary = {
     org: ctx.org,
     cases: results.length,
