@@ -99,6 +99,46 @@ export function decodeState(body: string | null | undefined): TrackingState | nu
   }
 }
 
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/**
+ * The state of a tracking issue that absorbs a duplicate (two were opened for one vulnerability, e.g. by
+ * two replicas at once). Nothing recorded on either is lost: a hold on either holds; people added or
+ * removed on either stay so, the kept issue deciding when they disagree; the earliest report and
+ * acknowledgement and the latest reminder count; notices given on either are not given again.
+ */
+export function mergeTrackingStates(keep: TrackingState, other: TrackingState): TrackingState {
+  const has = (list: string[], login: string) => list.some((x) => x.toLowerCase() === login.toLowerCase());
+  const union = (a: string[], b: string[]) => [...a, ...b.filter((x) => !has(a, x))];
+  return {
+    v: 1,
+    advisories: [...keep.advisories, ...other.advisories.filter((a) => !tracks(keep, a.ghsa))],
+    added: union(
+      keep.added,
+      other.added.filter((x) => !has(keep.removed, x)),
+    ),
+    removed: union(
+      keep.removed,
+      other.removed.filter((x) => !has(keep.added, x)),
+    ),
+    hold: keep.hold ?? other.hold,
+    reportedAt: earliest(keep.reportedAt, other.reportedAt) ?? keep.reportedAt,
+    acknowledgedAt: earliest(keep.acknowledgedAt, other.acknowledgedAt),
+    lastReminderAt: latest(keep.lastReminderAt, other.lastReminderAt),
+    forkRequestedAt: { ...other.forkRequestedAt, ...keep.forkRequestedAt },
+    managed: { ...other.managed, ...keep.managed },
+    notices: union(keep.notices, other.notices),
+  };
+}
+
 export function sameGhsa(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }

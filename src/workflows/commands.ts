@@ -117,6 +117,13 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
         : "public-issue";
   const trackingCase =
     view && inTracker ? (casesOf(view).find((c) => c.key === `${trackerName}#${place.issue.number}`) ?? null) : null;
+  // A duplicate tracking issue (closed by the next reconcile) takes no commands: they belong on the first one.
+  const duplicateOf =
+    view && inTracker && trackerName
+      ? [...(view.trackers.get(trackerName)?.duplicates ?? [])].find(([, dups]) =>
+          dups.some((d) => d.number === place.issue.number),
+        )?.[0]
+      : undefined;
 
   const entries: ReplyEntry[] = errors.map((e) => ({ text: e.text || "(comment)", ok: false, message: e.message }));
   if (helpOnly) {
@@ -149,6 +156,8 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
           message: `\`/advisory ${command.verb}\` works in ${spec.where.map((w) => (w === "any" ? "any issue" : WHERE_TEXT[w])).join(" or ")}.`,
         };
         authRefusal = true;
+      } else if (duplicateOf !== undefined && command.verb !== "help") {
+        outcome = { ok: false, message: `This issue duplicates #${duplicateOf}; use that one.` };
       } else if (
         spec.where.includes("tracker-issue") &&
         where === "tracker-issue" &&

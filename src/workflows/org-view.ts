@@ -28,8 +28,12 @@ export interface Tracker {
   repo: string;
   /** Why tracking issues cannot be written there; null when the tracker is usable. */
   problem: string | null;
+  /** Tracking issues, open and closed, duplicates apart. */
   issues: TrackingIssue[];
+  /** The tracking issue of each GHSA id (lower case): the first one opened for it. */
   byGhsa: Map<string, TrackingIssue>;
+  /** Open issues that track only advisories another (earlier) issue tracks, keyed by that issue's number. */
+  duplicates: Map<number, TrackingIssue[]>;
 }
 
 export interface RunContext {
@@ -78,7 +82,7 @@ function rostersOf(
 
 async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string): Promise<Tracker> {
   const snapshot = repos.find((r) => repoKey(r.name) === repoKey(name));
-  const empty = { repo: name, issues: [], byGhsa: new Map<string, TrackingIssue>() };
+  const empty = { repo: name, issues: [], byGhsa: new Map<string, TrackingIssue>(), duplicates: new Map() };
   if (!snapshot)
     return {
       ...empty,
@@ -89,10 +93,22 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} is public; tracking issues need a private repository`,
     };
-  const issues = await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name);
+  const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name)).sort((a, b) => a.number - b.number);
   const byGhsa = new Map<string, TrackingIssue>();
-  for (const issue of issues) for (const ghsa of trackedGhsas(issue)) if (!byGhsa.has(ghsa)) byGhsa.set(ghsa, issue);
-  return { repo: snapshot.name, problem: null, issues, byGhsa };
+  const duplicates = new Map<number, TrackingIssue[]>();
+  for (const issue of issues) {
+    const ghsas = trackedGhsas(issue);
+    const first = ghsas.map((g) => byGhsa.get(g));
+    const of = first[0];
+    // Every advisory it tracks is tracked by one earlier issue: a duplicate of that one.
+    if (issue.open && of && first.every((f) => f === of)) {
+      duplicates.set(of.number, [...(duplicates.get(of.number) ?? []), issue]);
+      continue;
+    }
+    for (const ghsa of ghsas) if (!byGhsa.has(ghsa)) byGhsa.set(ghsa, issue);
+  }
+  const duplicated = new Set([...duplicates.values()].flat());
+  return { repo: snapshot.name, problem: null, issues: issues.filter((i) => !duplicated.has(i)), byGhsa, duplicates };
 }
 
 /**

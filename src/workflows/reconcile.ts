@@ -12,6 +12,7 @@ import type { Plan, Write } from "../domain/plan.js";
 import { ackReminder } from "../domain/schedule.js";
 import {
   type AdvisoryStatus,
+  mergeTrackingStates,
   type Notice,
   newTrackingState,
   noticeMarker,
@@ -310,12 +311,16 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
   const first = c.advisories[0];
   if (!first) return result;
   const firstRepo = advisoryRepo(first);
-  const tracking: TrackingState =
+  // Issues opened for the same vulnerability after this one (two runs at once, in two processes): what
+  // they recorded is carried over here before anything is decided, and they are closed as duplicates.
+  const duplicates = c.issue ? (c.tracker?.duplicates.get(c.issue.number) ?? []) : [];
+  let tracking: TrackingState =
     c.issue?.tracking ??
     newTrackingState(
       c.advisories.map((a) => ({ repo: `${advisoryRepo(a).owner}/${advisoryRepo(a).repo}`, ghsa: a.ghsa_id })),
       ctx.now,
     );
+  for (const d of duplicates) if (d.tracking) tracking = mergeTrackingStates(tracking, d.tracking);
 
   if (tracking.acknowledgedAt === null) {
     // A report accepted while the app does not accept reports was accepted by a person.
@@ -393,6 +398,25 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
         params: { ...where, issue_number: c.issue.number, ...update },
         why: update.state ? "advisories closed or published" : "status changed",
       });
+    }
+    for (const d of duplicates) {
+      // Closed first: a run cut off after it leaves no open duplicate, at worst one without the note.
+      plan.push(
+        {
+          op: "issue.update",
+          params: { ...where, issue_number: d.number, state: "closed", state_reason: "duplicate" },
+          why: "duplicate tracking issue",
+        },
+        {
+          op: "issue.comment",
+          params: {
+            ...where,
+            issue_number: d.number,
+            body: `Duplicate of #${c.issue.number}, which was opened first for the same advisories and tracks them from now on. What this issue recorded (people added or removed, a hold, notices given) has been carried over there.`,
+          },
+          why: "duplicate tracking issue",
+        },
+      );
     }
   }
   try {

@@ -171,6 +171,7 @@ function view(options: ViewOptions = {}): OrgView {
     problem: options.trackerProblem ?? null,
     issues: options.trackerIssues ?? [],
     byGhsa: new Map(),
+    duplicates: new Map(),
   };
   return {
     org: ORG,

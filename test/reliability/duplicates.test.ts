@@ -7,10 +7,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
+import { decodeState, encodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { trackingIssues } from "../helpers/world.js";
+import { ORAS_GO_UNVERSIONED, trackingIssues } from "../helpers/world.js";
 
 const REPORT = {
   reporter: "reporter1",
@@ -192,5 +193,62 @@ describe("duplicates and races: one effect each", () => {
     await bed.sim.idle();
     expect(replies(second.comment_id)).toHaveLength(1);
     expect(severityPatches()).toBe(0);
+  });
+
+  it("a tracking issue opened twice (two processes at once): the next run keeps the first, carries over what the second recorded and closes it", async () => {
+    bed = await startBed({ seed: 11 });
+    seedOras(bed.sim);
+    const sent = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
+    await bed.sim.idle();
+    const [first] = trackingIssues(bed, sent.ghsa_id);
+    // What another process would have written in the same instant, with a hold recorded on it since.
+    const state = decodeState(first!.body)!;
+    const other = { ...state, hold: { reason: "coordinating with the CLI", by: "FeynmanZhou" }, added: ["TerryHowe"] };
+    const app = `${bed.sim.world.app.slug}[bot]`;
+    const second = await bed.sim.openIssue(ORG, TRACKER, app, {
+      title: first!.title,
+      body: first!.body!.replace(encodeState(state), encodeState(other)),
+      labels: ["advisory"],
+    });
+    await bed.sim.idle();
+
+    // Commands on the duplicate are turned away, not run.
+    const cmd = await bed.sim.comment(ORG, TRACKER, second.number, "qweeah", "/advisory severity low");
+    await bed.sim.idle();
+    const reply = bed.sim.world
+      .listComments(ORG, TRACKER, second.number)
+      .map((c) => parseReply(c.body))
+      .find((m) => m?.commentId === cmd.comment_id);
+    expect(reply?.entries).toEqual([
+      expect.objectContaining({ ok: false, message: `This issue duplicates #${first!.number}; use that one.` }),
+    ]);
+    expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.severity).toBe("high");
+
+    await bed.bot.sweepAll();
+    const closed = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === second.number);
+    expect([closed?.state, closed?.state_reason]).toEqual(["closed", "duplicate"]);
+    expect(
+      bed.sim.world.listComments(ORG, TRACKER, second.number).filter((c) => c.body.startsWith("Duplicate of")),
+    ).toHaveLength(1);
+    const kept = trackingIssues(bed, sent.ghsa_id).find((i) => i.number === first!.number);
+    expect(kept?.state).toBe("open");
+    expect(decodeState(kept?.body)?.hold).toEqual({ reason: "coordinating with the CLI", by: "FeynmanZhou" });
+    expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users).toContain("TerryHowe");
+
+    // The hold it carried over holds: the fixing release publishes nothing.
+    await bed.sim.editAdvisoryByHand(ORG, "oras-go", sent.ghsa_id, "qweeah", {
+      description: "### Impact\nWrites outside.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n",
+      vulnerabilities: [{ ...ORAS_GO_UNVERSIONED, vulnerable_version_range: "< 2.6.1", patched_versions: "2.6.1" }],
+    });
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.state).toBe("draft");
+
+    // Nothing more happens to the duplicate.
+    bed.sim.resetRequests();
+    await bed.bot.sweepAll();
+    expect(bed.sim.requests.filter((r) => r.method !== "GET" && r.path.endsWith(`/issues/${second.number}`))).toEqual(
+      [],
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decodeState, encodeState, newTrackingState, renderTrackingBody } from "../../src/domain/tracking.js";
+import {
+  decodeState,
+  encodeState,
+  mergeTrackingStates,
+  newTrackingState,
+  renderTrackingBody,
+} from "../../src/domain/tracking.js";
 
 const now = new Date("2026-11-20T10:00:00Z");
 
@@ -66,5 +72,53 @@ describe("tracking issue state", () => {
     expect(body).toContain("Path \\| traversal");
     expect(body).toContain("- [ ] Report acknowledged");
     expect(body).toContain("- [x] Patch team staffed");
+  });
+});
+
+describe("merging a duplicate tracking issue's state", () => {
+  const go = { repo: "oras-project/oras-go", ghsa: "GHSA-2345-6789-cfgh" };
+  const cli = { repo: "oras-project/oras", ghsa: "GHSA-mmmm-pppp-qqqq" };
+  const keep = {
+    ...newTrackingState([go], new Date("2026-11-20T10:00:00Z")),
+    added: ["Alice"],
+    removed: ["bob"],
+    notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1"],
+    forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:01Z" },
+    managed: { [go.ghsa]: ["alice", "qweeah"] },
+  };
+  const other = {
+    ...newTrackingState([go, cli], new Date("2026-11-20T09:59:59Z")),
+    added: ["alice", "bob", "carol"],
+    removed: ["dave", "ALICE"],
+    hold: { reason: "waiting for the CLI", by: "sajay" },
+    acknowledgedAt: "2026-11-21T08:00:00Z",
+    lastReminderAt: "2026-11-23T00:00:00Z",
+    notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1", "ack-reminder:2026-11-23"],
+    forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:02Z", [cli.ghsa]: "2026-11-20T10:00:03Z" },
+    managed: { [go.ghsa]: ["someone-else"] },
+  };
+
+  it("loses nothing either recorded; the kept issue decides where they disagree", () => {
+    expect(mergeTrackingStates(keep, other)).toEqual({
+      v: 1,
+      advisories: [go, cli],
+      added: ["Alice", "carol"], // bob stays removed: the kept issue removed him
+      removed: ["bob", "dave"], // alice stays added: the kept issue added her
+      hold: { reason: "waiting for the CLI", by: "sajay" }, // a hold on either holds
+      reportedAt: "2026-11-20T09:59:59.000Z",
+      acknowledgedAt: "2026-11-21T08:00:00Z",
+      lastReminderAt: "2026-11-23T00:00:00Z",
+      forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:01Z", [cli.ghsa]: "2026-11-20T10:00:03Z" },
+      managed: { [go.ghsa]: ["alice", "qweeah"] },
+      notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1", "ack-reminder:2026-11-23"],
+    });
+  });
+
+  it("keeps the kept issue's hold and earliest dates", () => {
+    const held = { ...keep, hold: { reason: "embargo", by: "FeynmanZhou" }, acknowledgedAt: "2026-11-20T11:00:00Z" };
+    const merged = mergeTrackingStates(held, other);
+    expect(merged.hold).toEqual({ reason: "embargo", by: "FeynmanZhou" });
+    expect(merged.acknowledgedAt).toBe("2026-11-20T11:00:00Z");
+    expect(mergeTrackingStates(held, held)).toEqual(held);
   });
 });
