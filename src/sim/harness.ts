@@ -9,7 +9,7 @@ import { Probot, ProbotOctokit, Server } from "probot";
 import { healthRoutes } from "../http.js";
 import { type AdvisoryBot, createAdvisoryBot } from "../index.js";
 import type { Settings } from "../settings.js";
-import { createSimulator, type FaultOptions, type RecordedRequest, type Simulator } from "./index.js";
+import { type ArrivingRequest, createSimulator, type FaultOptions, type Simulator } from "./index.js";
 import { findLeaks } from "./leaks.js";
 import { freePort } from "./ports.js";
 
@@ -202,48 +202,30 @@ export async function restartApp(bed: Bed, changes: Pick<BedOptions, "log" | "se
 export interface Crash {
   /** Whether the crash point has been reached. */
   readonly tripped: boolean;
-  /** The request at which it tripped (the first one that failed). */
-  readonly at: RecordedRequest | null;
-  /** GitHub answers again (faults off). */
+  /** GitHub answers again. */
   release(): void;
 }
 
 /**
  * A crash at a chosen point, seen from GitHub: from the first request `at` matches (checked as each
  * request arrives, before it is served) every request of the app fails with 502, so that request and
- * everything after it never happen, as if the process had died there. Token requests are never faulted.
- * `at` sees each request as it arrives: method, path, query, headers and body (no `route` or `status` yet).
- * Meant for beds without `retries`, so the failure surfaces at once; pair with `restartApp`.
+ * everything after it never happen, as if the process had died there. Token requests are never faulted
+ * (nor shown to `at`). Meant for beds without `retries`, so the failure surfaces at once; pair with
+ * `restartApp`.
  */
-export function crashAt(sim: Simulator, at: (request: RecordedRequest) => boolean): Crash {
-  const requests = sim.requests;
-  const push = requests.push;
-  const state: { tripped: boolean; at: RecordedRequest | null; released: boolean } = {
-    tripped: false,
-    at: null,
-    released: false,
-  };
-  requests.push = function (this: RecordedRequest[], ...items: RecordedRequest[]): number {
-    for (const r of items) {
-      if (!state.tripped && !state.released && at(r)) {
-        state.tripped = true;
-        state.at = r;
-        sim.setFaults({ rate: 1, kinds: ["5xx"] });
-      }
-    }
-    return push.apply(this, items);
-  };
+export function crashAt(sim: Simulator, at: (request: ArrivingRequest) => boolean): Crash {
+  const state = { tripped: false, released: false };
+  sim.failNext((request) => {
+    if (state.released) return false;
+    if (!state.tripped) state.tripped = at(request);
+    return state.tripped;
+  }, Number.POSITIVE_INFINITY);
   return {
     get tripped() {
       return state.tripped;
     },
-    get at() {
-      return state.at;
-    },
     release() {
       state.released = true;
-      requests.push = push;
-      sim.setFaults(null);
     },
   };
 }

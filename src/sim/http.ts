@@ -25,6 +25,9 @@ export interface FaultOptions {
   dropWebhooks?: number;
 }
 
+/** A request as it arrives, before it is served: what a fault rule may look at. */
+export type ArrivingRequest = Pick<RecordedRequest, "method" | "path" | "body">;
+
 export interface RecordedRequest {
   seq: number;
   method: string;
@@ -110,7 +113,7 @@ export class HttpCore {
   private server: Server | null = null;
   private seq = 0;
   private faults: FaultOptions = { rate: 0, kinds: [] };
-  private refusals: Array<{ match: (r: { method: string; path: string }) => boolean; left: number }> = [];
+  private refusals: Array<{ match: (r: ArrivingRequest) => boolean; left: number }> = [];
   private faultPrng: Prng;
   private used = new Map<string, number>();
   private resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -130,7 +133,7 @@ export class HttpCore {
   }
 
   /** The next `times` requests that `match` sees are answered 502, whatever the seeded faults say. */
-  failNext(match: (r: { method: string; path: string }) => boolean, times: number): void {
+  failNext(match: (r: ArrivingRequest) => boolean, times: number): void {
     this.refusals.push({ match, left: times });
   }
 
@@ -269,7 +272,7 @@ export class HttpCore {
       record.installationId = token.installationId;
     }
     const isTokenRoute = /^\/app\/installations\/[^/]+\/access_tokens$/.test(path);
-    const refusal = isTokenRoute ? undefined : this.refusals.find((f) => f.left > 0 && f.match({ method, path }));
+    const refusal = isTokenRoute ? undefined : this.refusals.find((f) => f.left > 0 && f.match({ method, path, body }));
     if (refusal) {
       refusal.left -= 1;
       record.fault = "5xx";

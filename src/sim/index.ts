@@ -5,7 +5,7 @@
  */
 
 import { registerGraphql } from "./graphql.js";
-import { type FaultOptions, HttpCore, type RecordedRequest } from "./http.js";
+import { type ArrivingRequest, type FaultOptions, HttpCore, type RecordedRequest } from "./http.js";
 import { Repr } from "./repr.js";
 import { type ApiWriteHooks, registerRoutes } from "./routes.js";
 import { type Delivery, type DeliveryResult, Webhooks } from "./webhooks.js";
@@ -18,7 +18,7 @@ import {
   World,
 } from "./world.js";
 
-export type { FaultKind, FaultOptions, RecordedRequest, TokenInfo } from "./http.js";
+export type { ArrivingRequest, FaultKind, FaultOptions, RecordedRequest, TokenInfo } from "./http.js";
 export type { Delivery, DeliveryResult } from "./webhooks.js";
 export type {
   AdvisoryRecord,
@@ -90,8 +90,8 @@ export interface Simulator {
   resetRequests(): void;
   counts(requests?: RecordedRequest[]): RequestCounts;
   setFaults(faults: FaultOptions | null): void;
-  /** The next `times` (default 1) requests of the app that `match` accepts fail with 502. */
-  failNext(match: (request: { method: string; path: string }) => boolean, times?: number): void;
+  /** The next `times` (default 1) requests of the app that `match` accepts fail with 502 (token requests never do). */
+  failNext(match: (request: ArrivingRequest) => boolean, times?: number): void;
   setWebhookTarget(target: { url: string; secret: string } | null): void;
   /** an installation token for tests (same as POST /app/installations/{id}/access_tokens) */
   createToken(installationId: number, permissions?: Record<string, string>): string;

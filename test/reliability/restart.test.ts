@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, crashAt, restartApp, startBed } from "../../src/sim/harness.js";
-import type { RecordedRequest } from "../../src/sim/index.js";
+import type { ArrivingRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { trackingIssues } from "../helpers/world.js";
 
@@ -18,13 +18,13 @@ const ORAS_GO_TEAM = ["FeynmanZhou", "qweeah", "reporter1", "sajay", "shizhMSFT"
 
 // Predicates see requests as they arrive (method, path, body; no route or status yet).
 const ADVISORY = /^\/repos\/[^/]+\/[^/]+\/security-advisories\/GHSA-[^/]+$/;
-const isForkRequest = (r: RecordedRequest) =>
+const isForkRequest = (r: ArrivingRequest) =>
   r.method === "POST" && /\/security-advisories\/GHSA-[^/]+\/forks$/.test(r.path);
-const isTrackingCreate = (r: RecordedRequest) =>
+const isTrackingCreate = (r: ArrivingRequest) =>
   r.method === "POST" &&
   r.path === `/repos/${ORG}/${TRACKER}/issues` &&
   ((r.body as { labels?: string[] })?.labels ?? []).includes("advisory");
-const isPublish = (r: RecordedRequest) =>
+const isPublish = (r: ArrivingRequest) =>
   r.method === "PATCH" && ADVISORY.test(r.path) && (r.body as { state?: string })?.state === "published";
 
 /** Requests that change GitHub: everything but reads, token requests and GraphQL queries. */
@@ -40,7 +40,7 @@ function writes(bed: Bed): string[] {
 }
 
 /** Trips on the first request after one that matches (the matching write itself went through). */
-function justAfter(matches: (r: RecordedRequest) => boolean): (r: RecordedRequest) => boolean {
+function justAfter(matches: (r: ArrivingRequest) => boolean): (r: ArrivingRequest) => boolean {
   let seen = false;
   return (r) => {
     if (seen) return true;
@@ -162,7 +162,7 @@ describe("restarts: a new instance finishes what a dead one started", () => {
     seedOras(bed.sim);
     const sent = await report(bed, { description: "### Impact\nOnly an impact section.\n", patched: "2.6.1" });
     await bed.sim.idle();
-    const isNotice = (r: RecordedRequest) =>
+    const isNotice = (r: ArrivingRequest) =>
       r.method === "POST" &&
       /\/issues\/\d+\/comments$/.test(r.path) &&
       String((r.body as { body?: string })?.body).includes("cannot be published yet");
@@ -187,7 +187,7 @@ describe("restarts: a new instance finishes what a dead one started", () => {
     const sent = await report(bed);
     await bed.sim.idle();
     const [issue] = trackingIssues(bed, sent.ghsa_id);
-    const isSeverity = (r: RecordedRequest) =>
+    const isSeverity = (r: ArrivingRequest) =>
       r.method === "PATCH" && ADVISORY.test(r.path) && (r.body as { severity?: string })?.severity === "critical";
     const crash = crashAt(bed.sim, justAfter(isSeverity));
     const comment = await bed.sim.comment(ORG, TRACKER, issue!.number, "qweeah", "/advisory severity critical");
@@ -209,7 +209,7 @@ describe("restarts: a new instance finishes what a dead one started", () => {
   it("dies while creating the dashboard: the next instance creates exactly one", async () => {
     bed = await startBed({ seed: 36 });
     seedOras(bed.sim);
-    const isDashboardCreate = (r: RecordedRequest) =>
+    const isDashboardCreate = (r: ArrivingRequest) =>
       r.method === "POST" &&
       r.path === `/repos/${ORG}/${TRACKER}/issues` &&
       ((r.body as { labels?: string[] })?.labels ?? []).includes("advisory-dashboard");
