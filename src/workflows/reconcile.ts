@@ -24,7 +24,7 @@ import {
 } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
 import type { TrackingIssue } from "../github/tracker.js";
-import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { advisoryRepo, type IssueComment, type RepositoryAdvisory } from "../github/types.js";
 import { configFor, type OrgView, type RunContext, securityTeam, type Tracker, trackerFor } from "./org-view.js";
 import { publicationStep } from "./publish.js";
 
@@ -243,10 +243,10 @@ const REMINDER_WORDS = ["", "Reminder", "Second reminder", "Urgent reminder"] as
  */
 async function acknowledgement(
   ctx: RunContext,
-  view: OrgView,
   c: Case,
   staffed: Staffed[],
   tracking: TrackingState,
+  issueComments: () => Promise<IssueComment[]>,
 ): Promise<Notice | null> {
   const open = staffed.filter((s) => isOpen(s.advisory.state));
   const first = open[0];
@@ -258,13 +258,7 @@ async function acknowledgement(
   if (!verdict.due) return null;
 
   const reporters = new Set(open.map((s) => reporterOf(s.advisory as AdvisoryFacts)?.toLowerCase()).filter(Boolean));
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: view.org,
-    repo: c.tracker?.repo ?? "",
-    issue_number: c.issue.number,
-    per_page: 100,
-  });
-  const human = comments.find(
+  const human = (await issueComments()).find(
     (cm) =>
       cm.user !== null &&
       cm.user.type !== "Bot" &&
@@ -290,12 +284,11 @@ async function acknowledgement(
  */
 async function unposted(
   ctx: RunContext,
-  where: { owner: string; repo: string; issue_number: number },
   notices: Notice[],
+  issueComments: () => Promise<IssueComment[]>,
 ): Promise<Notice[]> {
   if (notices.length === 0) return notices;
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, { ...where, per_page: 100 });
-  const mine = comments
+  const mine = (await issueComments())
     .filter((c) => c.user?.login.toLowerCase() === ctx.botLogin.toLowerCase())
     .map((c) => c.body ?? "");
   return notices.filter((n) => !mine.some((body) => body.includes(noticeMarker(n.key))));
@@ -358,12 +351,22 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
     result.problems.push(tracker.problem);
     return result;
   }
-  const reminder = await acknowledgement(ctx, view, c, staffed, tracking);
+  const where = { owner: view.org, repo: tracker.repo };
+  // The tracking issue's comments, read at most once a run, and only if the clock or a notice needs them.
+  let listed: Promise<IssueComment[]> | undefined;
+  const issueComments = (): Promise<IssueComment[]> =>
+    (listed ??= c.issue
+      ? ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+          ...where,
+          issue_number: c.issue.number,
+          per_page: 100,
+        })
+      : Promise.resolve([]));
+  const reminder = await acknowledgement(ctx, c, staffed, tracking, issueComments);
   const statuses = staffed.map((s) => s.status);
   const body = renderTrackingBody(statuses, tracking);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
-  const where = { owner: view.org, repo: tracker.repo };
   const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : [])];
   if (!c.issue) {
     if (!anyOpen) return result;
@@ -379,7 +382,7 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       why: `track ${first.ghsa_id}`,
     });
   } else {
-    for (const notice of await unposted(ctx, { ...where, issue_number: c.issue.number }, comments)) {
+    for (const notice of await unposted(ctx, comments, issueComments)) {
       plan.push({
         op: "issue.comment",
         params: { ...where, issue_number: c.issue.number, body: renderNotice(notice) },
