@@ -1,5 +1,5 @@
 import { advisoryRepo } from "../github/types.js";
-import { createDraft, targetRepo } from "./create.js";
+import { createDraft, draftPackage, targetRepo } from "./create.js";
 import { ok, refuse, updateTracking } from "./env.js";
 import type { Handler } from "./handler.js";
 
@@ -17,6 +17,8 @@ export const alsoAffects: Handler<"also-affects"> = async (env, args) => {
   if (c.advisories.some((a) => advisoryRepo(a).repo.toLowerCase() === repo.name.toLowerCase())) {
     return refuse(`${env.view.org}/${repo.name} already has an advisory on this tracking issue.`);
   }
+  const pkg = await draftPackage(env, repo, { argument: args.package, sibling: source });
+  if (!("package" in pkg)) return pkg;
   const created = await createDraft(
     env,
     repo,
@@ -27,7 +29,7 @@ export const alsoAffects: Handler<"also-affects"> = async (env, args) => {
       cvss_vector_string: source.cvss?.vector_string ?? null,
       cwe_ids: source.cwe_ids ?? [],
     },
-    args.package,
+    pkg,
   );
   if (!("ghsa_id" in created)) return created;
   env.view.advisories.push(created);

@@ -1,5 +1,5 @@
 import { ApplyError, apply } from "../github/apply.js";
-import { createDraft, makeTrackingIssue, targetRepo } from "./create.js";
+import { createDraft, draftPackage, makeTrackingIssue, targetRepo } from "./create.js";
 import { ok, refuse } from "./env.js";
 import type { Handler } from "./handler.js";
 
@@ -23,6 +23,9 @@ export const convert: Handler<"convert"> = async (env) => {
     return refuse("No private tracker repository is configured, so the report cannot be moved out of public view.");
   const repo = targetRepo(env, env.place.owner, env.place.repo);
   if (typeof repo === "string") return refuse(repo);
+  // Everything the draft needs is checked before the issue moves: a command never stops half-way.
+  const pkg = await draftPackage(env, repo);
+  if (!("package" in pkg)) return pkg;
 
   let moved: Converted;
   try {
@@ -56,7 +59,7 @@ export const convert: Handler<"convert"> = async (env) => {
     env,
     repo,
     { summary: env.place.issue.title, description: env.place.issue.body },
-    undefined,
+    pkg,
   );
   if (!("ghsa_id" in created)) return { ok: false, message: `Moved to private handling, but ${created.message}` };
   await makeTrackingIssue(env, moved.number, env.place.issue.body, env.place.issue.labels, [created]);

@@ -1,9 +1,12 @@
 import type { Config } from "../config/schema.js";
 import type { CommandOutcome } from "../domain/command-reply.js";
 import type { PackageArg, Severity } from "../domain/command-specs.js";
+import type { PackageEcosystem } from "../domain/ecosystems.js";
+import { EMPTY_MANIFESTS, type ResolvedPackage, resolvePackage } from "../domain/packages.js";
 import type { Plan } from "../domain/plan.js";
 import { newTrackingState, TRACKING_LABEL } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
+import { readListedManifests } from "../github/manifests.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { configFor } from "../workflows/org-view.js";
 import { reconcileCase } from "../workflows/reconcile.js";
@@ -36,29 +39,49 @@ export function targetRepo(
   return { name: snapshot.name, config: cfg.config };
 }
 
-/** Creates a draft advisory (with its private fork when configured); returns it, or why not. */
+/**
+ * The package a new draft in `repo` names (see `resolvePackage`: the command's argument, `packages`,
+ * the repository's manifests, the sibling's ecosystem, GitHub's primary language), or a refusal when
+ * nothing is known. Only reads: every command calls it before its first write.
+ */
+export async function draftPackage(
+  env: CommandEnv,
+  repo: { name: string; config: Config },
+  options: { argument?: PackageArg | undefined; sibling?: RepositoryAdvisory | undefined } = {},
+): Promise<ResolvedPackage | CommandOutcome> {
+  const snapshot = env.view.repos.find((r) => r.name.toLowerCase() === repo.name.toLowerCase());
+  let manifests = snapshot?.manifests ?? EMPTY_MANIFESTS;
+  const configured = repo.config.packages[repo.name];
+  if (!configured && !options.argument && manifests.listed.length > 0)
+    manifests = await readListedManifests(env.ctx.octokit, env.view.org, repo.name, manifests);
+  const source = options.sibling?.vulnerabilities?.[0]?.package;
+  const resolved = resolvePackage({
+    repo: repo.name,
+    manifests,
+    configured,
+    argument: options.argument,
+    sibling: source ? { ecosystem: source.ecosystem as PackageEcosystem, name: source.name ?? null } : undefined,
+  });
+  if (resolved) return resolved;
+  return refuse(
+    `No package is known for ${repo.name}: it has no manifest the app reads (go.mod, *.csproj, pom.xml, build.gradle, pyproject.toml, setup.py, package.json, Cargo.toml) and GitHub shows no primary language. Set \`packages.${repo.name}\` in the configuration${options.sibling ? ` or name it (\`/advisory also-affects ${repo.name} go:oras.land/…\`)` : ""}.`,
+  );
+}
+
+/** Creates a draft advisory (with its private fork when configured, in the same request); returns it, or why not. */
 export async function createDraft(
   env: CommandEnv,
   repo: { name: string; config: Config },
   source: DraftSource,
-  pkgArg: PackageArg | undefined,
+  pkg: ResolvedPackage,
 ): Promise<RepositoryAdvisory | CommandOutcome> {
-  const configured = repo.config.packages[repo.name];
-  const pkg = pkgArg
-    ? { ecosystem: pkgArg.ecosystem ?? configured?.ecosystem ?? "other", name: pkgArg.name }
-    : configured;
-  if (!pkg) {
-    return refuse(
-      `No package is known for ${repo.name}: give one (\`/advisory also-affects ${repo.name} go:oras.land/…\`) or set \`packages.${repo.name}\` in the configuration.`,
-    );
-  }
   const body: Record<string, unknown> = {
     owner: env.view.org,
     repo: repo.name,
     summary: source.summary.slice(0, 1024),
     description: source.description.trim() === "" ? source.summary : source.description,
     vulnerabilities: [
-      { package: pkg, vulnerable_version_range: null, patched_versions: null, vulnerable_functions: [] },
+      { package: pkg.package, vulnerable_version_range: null, patched_versions: null, vulnerable_functions: [] },
     ],
     start_private_fork: repo.config.intake.privateFork,
   };
@@ -142,11 +165,13 @@ export const create: Handler<"create"> = async (env, args) => {
     return refuse("This issue already tracks an advisory; use `/advisory also-affects` for another repository.");
   const repo = targetRepo(env, args.owner, args.repo);
   if (typeof repo === "string") return refuse(repo);
+  const pkg = await draftPackage(env, repo);
+  if (!("package" in pkg)) return pkg;
   const created = await createDraft(
     env,
     repo,
     { summary: env.place.issue.title, description: env.place.issue.body, severity: args.severity ?? null },
-    undefined,
+    pkg,
   );
   if (!("ghsa_id" in created)) return created;
   await makeTrackingIssue(env, env.place.issue.number, env.place.issue.body, env.place.issue.labels, [created]);

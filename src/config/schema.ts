@@ -30,7 +30,7 @@ const pkg = z
     name: z.string().min(1).max(255).describe("Package name, e.g. a Go module path such as oras.land/oras-go/v2"),
   })
   .strict()
-  .describe("Vulnerability package used for drafts created by command");
+  .describe("Vulnerability package used for drafts created by command, instead of the one read from the repository");
 
 export const DEFAULT_ROSTER_FILES = [
   "OWNERS.md",
@@ -141,7 +141,9 @@ export const configSchema = z
     packages: z
       .record(repoName, pkg)
       .default({})
-      .describe("Default vulnerability package per repository for drafts created by command"),
+      .describe(
+        "Package per repository for drafts created by command; overrides the one read from the repository's manifest (go.mod, *.csproj, pom.xml, pyproject.toml, package.json, Cargo.toml, …)",
+      ),
   })
   .strict()
   .describe("oras-advisory-bot configuration (.github/advisory-bot.yml)");

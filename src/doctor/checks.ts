@@ -4,6 +4,7 @@
  */
 import type { ConfigResult } from "../config/load.js";
 import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
+import { EMPTY_MANIFESTS, formatPackage, resolvePackage } from "../domain/packages.js";
 import { staffingGap } from "../domain/patch-team.js";
 import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters.js";
 import type { RepoSnapshot } from "../github/org.js";
@@ -377,4 +378,46 @@ export function checkReporting(org: string, states: readonly ReportingState[]): 
     });
   }
   return findings;
+}
+
+/**
+ * The package each repository's drafts made by command will name (`create`, `convert`,
+ * `also-affects`), and where it comes from: `packages` in the configuration, a manifest, or GitHub's
+ * primary language. A repository where nothing is known cannot get a draft by command. Deprecated
+ * (`inactive`) repositories are left out.
+ */
+export function checkPackages(
+  org: string,
+  repos: readonly RepoSnapshot[],
+  configs: Map<string, ConfigResult>,
+): Finding[] {
+  const inactive = new Set(validConfigs(configs).flatMap((c) => c.inactive.map((r) => r.toLowerCase())));
+  return advisoryRepos(repos, trackerNames(configs))
+    .filter((repo) => !inactive.has(repo.name.toLowerCase()))
+    .map((repo): Finding => {
+      const cfg = configs.get(repo.name.toLowerCase());
+      const resolved = resolvePackage({
+        repo: repo.name,
+        manifests: repo.manifests ?? EMPTY_MANIFESTS,
+        configured: cfg?.ok ? cfg.config.packages[repo.name] : undefined,
+      });
+      const check = `package ${repo.name}`;
+      if (!resolved)
+        return {
+          org,
+          check,
+          status: "warn",
+          detail:
+            "no package known: no manifest the app reads and no primary language; `/advisory create` and `convert` refuse here",
+          fix: `Set \`packages.${repo.name}: { ecosystem: …, name: … }\` in the org's configuration.`,
+        };
+      const named = resolved.package.name !== undefined;
+      return {
+        org,
+        check,
+        status: named ? "ok" : "warn",
+        detail: `${formatPackage(resolved.package)} — from ${resolved.detail}`,
+        fix: named ? null : `Drafts will name the ecosystem only; set \`packages.${repo.name}\` to name the package.`,
+      };
+    });
 }

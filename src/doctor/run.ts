@@ -9,12 +9,14 @@ import { Probot, type ProbotOctokit } from "probot";
 import type { ConfigResult } from "../config/load.js";
 import { DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loadOrgConfigs } from "../github/config.js";
+import { readListedManifests } from "../github/manifests.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
 import type { Octokit } from "../github/types.js";
 import {
   advisoryRepos,
   checkConfigs,
   checkEvents,
+  checkPackages,
   checkPermissions,
   checkReporting,
   checkRosters,
@@ -110,6 +112,20 @@ async function readReporting(octokit: Octokit, org: string, repos: RepoSnapshot[
   return states;
 }
 
+/** The repositories with the text of their .NET project files read (one request per such repository). */
+async function withProjectFiles(octokit: Octokit, org: string, repos: RepoSnapshot[]): Promise<RepoSnapshot[]> {
+  const out: RepoSnapshot[] = [];
+  for (const repo of repos) {
+    const manifests = repo.manifests;
+    out.push(
+      manifests && manifests.listed.length > 0
+        ? { ...repo, manifests: await readListedManifests(octokit, org, repo.name, manifests) }
+        : repo,
+    );
+  }
+  return out;
+}
+
 async function checkOrg(
   probot: Probot,
   installation: Installation,
@@ -171,6 +187,7 @@ async function checkOrg(
   findings.push(...checkRosters(org, repos, configs));
   const reporting = await readReporting(octokit, org, advisoryRepos(repos, trackerNames(configs)));
   findings.push(...checkReporting(org, reporting));
+  findings.push(...checkPackages(org, await withProjectFiles(octokit, org, repos), configs));
   return findings;
 }
 

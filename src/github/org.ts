@@ -1,4 +1,6 @@
 import { CONFIG_PATH } from "../config/schema.js";
+import type { RepoManifests } from "../domain/packages.js";
+import { MANIFEST_FIELDS, manifestsOf } from "./manifests.js";
 import type { Octokit } from "./types.js";
 
 /** One repository of the org as the reconcilers see it: flags and the text of its roster files. */
@@ -14,6 +16,8 @@ export interface RepoSnapshot {
   config: string | null;
   /** The most recent releases (newest first), for the publication pre-check; the gate re-reads by REST. */
   releases: SnapshotRelease[];
+  /** Package manifests, file listings and primary language, for the package of drafts made by command. */
+  manifests?: RepoManifests;
 }
 
 /** A release as the org query reads it, in the REST field names the domain uses. */
@@ -75,6 +79,7 @@ export function orgReposQuery(fileCount: number): string {
           nodes { databaseId tagName description isDraft isPrerelease publishedAt }
         }
         ${fields.join("\n        ")}
+        ${MANIFEST_FIELDS}
       }
     }
   }
@@ -115,6 +120,7 @@ export async function readOrgRepos(octokit: Octokit, org: string, files: readonl
             prerelease: r.isPrerelease,
             published_at: r.publishedAt,
           })),
+        manifests: manifestsOf(node),
       });
     }
     if (!conn.pageInfo.hasNextPage) return repos;

@@ -142,6 +142,7 @@ const SDL = /* GraphQL */ `
     nameWithOwner: String!
     object(expression: String, oid: GitObjectID): GitObject
     owner: RepositoryOwner!
+    primaryLanguage: Language
     releases(first: Int, orderBy: ReleaseOrder): ReleaseConnection!
     url: URI!
     visibility: RepositoryVisibility!
@@ -184,6 +185,30 @@ const SDL = /* GraphQL */ `
     isTruncated: Boolean!
     oid: GitObjectID!
     text: String
+  }
+
+  type Tree implements GitObject & Node {
+    abbreviatedOid: String!
+    entries: [TreeEntry!]
+    id: ID!
+    oid: GitObjectID!
+  }
+
+  type TreeEntry {
+    extension: String
+    mode: Int!
+    name: String!
+    object: GitObject
+    oid: GitObjectID!
+    path: String
+    size: Int!
+    type: String!
+  }
+
+  type Language implements Node {
+    color: String
+    id: ID!
+    name: String!
   }
 
   type Commit implements GitObject & Node {
@@ -358,6 +383,41 @@ export function registerGraphql(core: HttpCore, world: World, repr: Repr): { sch
     repository: () => repoNode(world.repoByKey(i.repo)),
   });
 
+  const blobNode = (r: RepoRecord, text: string) => {
+    const oid = World.blobSha(text);
+    return {
+      __typename: "Blob",
+      id: Buffer.from(`Blob:${r.id}:${oid}`).toString("base64"),
+      oid,
+      abbreviatedOid: oid.slice(0, 7),
+      byteSize: Buffer.byteLength(text),
+      isBinary: false,
+      isTruncated: false,
+      text,
+    };
+  };
+
+  /** A folder of the default branch: its entries resolve their objects lazily (blob text, sub-folder). */
+  const treeNode = (r: RepoRecord, entries: NonNullable<ReturnType<typeof World.treeEntries>>) => {
+    const oid = World.treeSha(entries);
+    return {
+      __typename: "Tree",
+      id: Buffer.from(`Tree:${r.id}:${oid}`).toString("base64"),
+      oid,
+      abbreviatedOid: oid.slice(0, 7),
+      entries: entries.map((e) => ({
+        name: e.name,
+        path: e.path,
+        type: e.type,
+        oid: e.oid,
+        mode: e.type === "tree" ? 0o40000 : 0o100644,
+        size: e.text === null ? 0 : Buffer.byteLength(e.text),
+        extension: e.type === "blob" && e.name.includes(".") ? e.name.slice(e.name.lastIndexOf(".")) : null,
+        object: () => (e.text !== null ? blobNode(r, e.text) : treeNode(r, World.treeEntries(r.files, e.path) ?? [])),
+      })),
+    };
+  };
+
   const repoNode = (r: RepoRecord) => ({
     __typename: "Repository",
     id: r.node_id,
@@ -419,21 +479,25 @@ export function registerGraphql(core: HttpCore, world: World, repr: Repr): { sch
           message: "HEAD",
         };
       }
-      const path = expr.slice(idx + 1).replace(/^\/+/, "");
+      const path = expr
+        .slice(idx + 1)
+        .replace(/^\/+/, "")
+        .replace(/\/+$/, "");
       const text = r.files.get(path);
-      if (text === undefined) return null;
-      const oid = World.blobSha(text);
-      return {
-        __typename: "Blob",
-        id: Buffer.from(`Blob:${r.id}:${oid}`).toString("base64"),
-        oid,
-        abbreviatedOid: oid.slice(0, 7),
-        byteSize: Buffer.byteLength(text),
-        isBinary: false,
-        isTruncated: false,
-        text,
-      };
+      if (text === undefined) {
+        const entries = World.treeEntries(r.files, path);
+        return entries ? treeNode(r, entries) : null;
+      }
+      return blobNode(r, text);
     },
+    primaryLanguage: r.language
+      ? {
+          __typename: "Language",
+          id: Buffer.from(`Language:${r.language}`).toString("base64"),
+          name: r.language,
+          color: null,
+        }
+      : null,
     issue: (args: { number: number }) => {
       try {
         return issueNode(world.issue(r.owner, r.name, args.number));

@@ -140,7 +140,7 @@ export class Repr {
       size: r.files.size,
       stargazers_count: 0,
       watchers_count: 0,
-      language: null,
+      language: r.language,
       has_issues: true,
       has_projects: true,
       has_downloads: true,

@@ -55,6 +55,8 @@ export interface RepoRecord {
   nextNumber: number;
   /** whether private vulnerability reporting is enabled (GET …/private-vulnerability-reporting) */
   privateVulnerabilityReporting: boolean;
+  /** GitHub's primary language (`Go`, `C#`, …), or null */
+  language: string | null;
 }
 
 export interface TeamRecord {
@@ -261,6 +263,8 @@ export interface SeedRepo {
   files?: Record<string, string>;
   /** private vulnerability reporting enabled (default true) */
   privateVulnerabilityReporting?: boolean;
+  /** GitHub's primary language (default none) */
+  language?: string | null;
 }
 
 export class World {
@@ -401,6 +405,7 @@ export class World {
       advisoryFork: null,
       nextNumber: 1,
       privateVulnerabilityReporting: seed.privateVulnerabilityReporting ?? true,
+      language: seed.language ?? null,
     };
     this.repos.set(key, repo);
     return repo;
@@ -1051,6 +1056,44 @@ export class World {
   }
 
   /** A short content hash, e.g. for blob shas. */
+  /** Git's id of a tree listing (`mode name\0id` entries), so a tree's oid changes with its content. */
+  static treeSha(entries: Array<{ name: string; oid: string; type: "blob" | "tree" }>): string {
+    const body = entries.map((e) => `${e.type === "tree" ? "40000" : "100644"} ${e.name}\0${e.oid}`).join("");
+    return createHash("sha1")
+      .update(`tree ${Buffer.byteLength(body)}\0${body}`)
+      .digest("hex");
+  }
+
+  /**
+   * The entries of the folder `dir` ("" = the root) of a repository's default branch, derived from its
+   * files; null when no file lies under it.
+   */
+  static treeEntries(
+    files: Map<string, string>,
+    dir: string,
+  ): Array<{ name: string; path: string; type: "blob" | "tree"; oid: string; text: string | null }> | null {
+    const prefix = dir === "" ? "" : `${dir}/`;
+    const names = new Map<string, "blob" | "tree">();
+    for (const path of files.keys()) {
+      if (!path.startsWith(prefix)) continue;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf("/");
+      names.set(slash === -1 ? rest : rest.slice(0, slash), slash === -1 ? "blob" : "tree");
+    }
+    if (names.size === 0) return null;
+    return [...names.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, type]) => {
+        const path = `${prefix}${name}`;
+        if (type === "blob") {
+          const text = files.get(path) ?? "";
+          return { name, path, type, oid: World.blobSha(text), text };
+        }
+        const inner = World.treeEntries(files, path) ?? [];
+        return { name, path, type, oid: World.treeSha(inner), text: null };
+      });
+  }
+
   static blobSha(text: string): string {
     return createHash("sha1")
       .update(`blob ${Buffer.byteLength(text)}\0${text}`)

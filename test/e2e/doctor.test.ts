@@ -47,6 +47,8 @@ describe("doctor against the simulator", () => {
       "security team",
       "rosters",
       "private reporting",
+      "package oras",
+      "package oras-go",
     ]);
     expect(report.installations).toBe(1);
     expect(sim.unknownRoutes).toEqual([]);
