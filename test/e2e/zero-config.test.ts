@@ -155,6 +155,31 @@ describe("zero configuration: packages come from the repositories", () => {
     expect(formatViolations(checkConformance(bed.sim.requests))).toBe("");
   });
 
+  it("the .NET project file is read once for the first command that needs it, never by a sweep", async () => {
+    bed = await startBed();
+    seed(bed);
+    // A blob no other test has read: the cache is keyed by blob id, so a changed file is read afresh.
+    const csproj = "src/OrasProject.Oras/OrasProject.Oras.csproj";
+    const files = bed.sim.world.repo(ORG, "oras-dotnet").files;
+    files.set(csproj, `${files.get(csproj)}<!-- read once -->\n`);
+    const listedReads = () =>
+      bed.sim.requests.filter((r) => /query ListedManifests/.test(r.graphql?.query ?? "")).length;
+    await bed.bot.sweepAll();
+    await bed.sim.idle();
+    expect(listedReads()).toBe(0);
+    const first = await bed.sim.openIssue(ORG, TRACKER, "sajay", { title: "First", body: "Details." });
+    const second = await bed.sim.openIssue(ORG, TRACKER, "sajay", { title: "Second", body: "Details." });
+    bed.sim.resetRequests();
+    expect((await say(bed, TRACKER, first.number, "sajay", "/advisory create oras-dotnet"))[0]?.ok).toBe(true);
+    expect(listedReads()).toBe(1);
+    expect((await say(bed, TRACKER, second.number, "sajay", "/advisory create oras-dotnet"))[0]?.ok).toBe(true);
+    expect(listedReads()).toBe(1);
+    expect(bed.sim.world.listAdvisories(ORG, "oras-dotnet").map((a) => a.vulnerabilities[0]?.package.name)).toEqual([
+      "OrasProject.Oras",
+      "OrasProject.Oras",
+    ]);
+  });
+
   it("convert of a public report in oras-java moves it and drafts land.oras:oras-java-sdk", async () => {
     bed = await startBed();
     seed(bed);
