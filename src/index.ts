@@ -9,14 +9,16 @@ import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
+import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
 import { KeyedLock, orgKey } from "./workflows/lock.js";
-import { type AdvisoryScope, type RunContext, readOrg } from "./workflows/org-view.js";
+import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
 import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
+import { orgTimelines } from "./workflows/response-times.js";
 import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
 
 /** What the app needs from its surroundings; tests and the demo inject their own. */
@@ -68,14 +70,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   // Conditional GETs: unchanged lists answer 304 and cost no rate-limit points.
   const etags = new EtagCache(2_000);
   const timeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
+  const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
   const handle = <C extends EventContext & { octokit: unknown }>(handler: (context: C) => Promise<EventReport>) =>
     instrument<C>(
       (context) => {
-        useRequestTimeout(context.octokit as Octokit, timeout);
+        useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
         return handler(context);
       },
-      { handled },
+      { handled, ...(metrics ? { observe: (event, outcome, ms) => metrics.delivery(event, outcome, ms) } : {}) },
     );
   const steps: OrgStep[] = [
     (ctx, view, cases) =>
@@ -89,6 +93,14 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         ),
       ),
     (ctx, view) => reconcileAudit(ctx, view),
+    ...(metrics
+      ? [
+          async (ctx: RunContext, view: OrgView) => {
+            metrics.org(view.org, orgTimelines(view), ctx.now);
+            return { writes: 0 };
+          },
+        ]
+      : []),
   ];
   let probotRef: Probot | undefined;
   let botLogin: Promise<string> | undefined;
@@ -140,13 +152,18 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (!account?.login || account.type !== "Organization") continue;
         const log = probot.log.child({ installation: installation.id, org: account.login });
         try {
-          const octokit = useRequestTimeout((await probot.auth(installation.id)) as Octokit, timeout);
+          const octokit = useRequestMetrics(
+            useRequestTimeout((await probot.auth(installation.id)) as Octokit, timeout),
+            metrics,
+          );
           const ctx = await runContext(probot, octokit, log, account.login);
           const org = await sweepOrg(ctx, lock, steps);
+          metrics?.sweep(org.durationMs, false);
           log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");
           summary.orgs.push(org);
         } catch (err) {
           log.error({ err }, "sweep failed");
+          metrics?.sweep(0, true);
           summary.errors.push({
             installation: installation.id,
             message: err instanceof Error ? err.message : String(err),
@@ -198,6 +215,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const app = (probot: Probot, options: ApplicationFunctionOptions): void => {
     probotRef = probot;
     if (deps.settings.sweepToken) options.addHandler(sweepRoute(deps.settings.sweepToken));
+    if (metrics) options.addHandler(metricsRoute(metrics, deps.settings.metricsToken));
 
     probot.on(
       ["repository_advisory.reported", "repository_advisory.published"],

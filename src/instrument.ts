@@ -37,7 +37,12 @@ function describe(payload: unknown): Record<string, unknown> {
  */
 export function instrument<C extends EventContext>(
   handler: (context: C) => Promise<EventReport>,
-  options: { now?: () => number; handled?: { has(id: string): boolean; add(id: string): void } } = {},
+  options: {
+    now?: () => number;
+    handled?: { has(id: string): boolean; add(id: string): void };
+    /** Told the outcome and duration of every delivery (metrics). */
+    observe?: (event: string, outcome: Outcome, durationMs: number) => void;
+  } = {},
 ): (context: C) => Promise<void> {
   const now = options.now ?? (() => performance.now());
   return async (context) => {
@@ -55,6 +60,7 @@ export function instrument<C extends EventContext>(
     try {
       const report = await handler(context);
       if (report.outcome !== "failed") options.handled?.add(key);
+      options.observe?.(context.name, report.outcome, now() - started);
       context.log.info(
         {
           ...base,
@@ -66,6 +72,7 @@ export function instrument<C extends EventContext>(
         `${context.name} ${report.outcome}`,
       );
     } catch (err) {
+      options.observe?.(context.name, "failed", now() - started);
       context.log.error(
         { ...base, outcome: "failed", err, durationMs: Math.round(now() - started) },
         `${context.name} failed`,

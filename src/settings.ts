@@ -13,6 +13,12 @@ const envSchema = z.object({
     .min(16, "SWEEP_TOKEN must be at least 16 characters")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  METRICS: flag,
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "METRICS_TOKEN must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** Process-wide settings of the app, read once from the environment. */
@@ -23,6 +29,10 @@ export interface Settings {
   sweepIntervalMinutes: number;
   /** Bearer token that enables `POST /api/advisory-bot/sweep`; unset = route off. */
   sweepToken: string | undefined;
+  /** Serve `GET /metrics` (METRICS=true, or a METRICS_TOKEN); off by default. */
+  metrics?: boolean;
+  /** Bearer token `GET /metrics` requires; unset = no token asked (METRICS=true alone). */
+  metricsToken?: string | undefined;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
@@ -35,5 +45,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     dryRun: parsed.data.DRY_RUN,
     sweepIntervalMinutes: parsed.data.SWEEP_INTERVAL_MINUTES,
     sweepToken: parsed.data.SWEEP_TOKEN,
+    metrics: parsed.data.METRICS || parsed.data.METRICS_TOKEN !== undefined,
+    metricsToken: parsed.data.METRICS_TOKEN,
   };
 }

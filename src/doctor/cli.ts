@@ -51,7 +51,8 @@ export function baseUrlFromEnv(env: NodeJS.ProcessEnv): string {
   return `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3`;
 }
 
-async function privateKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
+/** The App's private key from PRIVATE_KEY or PRIVATE_KEY_PATH. */
+export async function privateKeyFrom(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.PRIVATE_KEY) return normalizePrivateKey(env.PRIVATE_KEY);
   if (env.PRIVATE_KEY_PATH) return normalizePrivateKey(await readFile(env.PRIVATE_KEY_PATH, "utf8"));
   throw new Error("set PRIVATE_KEY or PRIVATE_KEY_PATH");

@@ -10,6 +10,7 @@
  */
 import { isOpen } from "./advisory-plan.js";
 import { compareLogins, loginKey } from "./handles.js";
+import { type ResponseSummary, renderResponseTimes } from "./response-times.js";
 import type { RosterWarning } from "./rosters.js";
 import { ageInWorkingDays } from "./schedule.js";
 
@@ -46,6 +47,8 @@ export interface DashboardInput {
   /** Configuration errors, already formatted (`formatConfigError`), with the repository they concern. */
   configErrors?: ReadonlyArray<{ repository: string; text: string }>;
   rosterWarnings?: readonly RosterWarning[];
+  /** Response times of the org (the last 90 days); the section is left out when absent. */
+  responseTimes?: ResponseSummary;
   /** Fixing release and blockers per GHSA id (lower case); missing → "—". */
   extra?: ReadonlyMap<string, AdvisoryExtra>;
   now: Date;
@@ -259,6 +262,7 @@ export function renderDashboard(input: DashboardInput): string {
   return [
     intro,
     advisoriesSection(dashboardRows(input)),
+    ...(input.responseTimes ? [renderResponseTimes(input.responseTimes)] : []),
     configSection(input.configErrors ?? []),
     warningsSection(input.rosterWarnings ?? []),
     DASHBOARD_MARKER,

@@ -4,6 +4,8 @@
  * removed by command, holds, acknowledgement and reminder dates, notices already given. The state is
  * a hidden marker in the body; the rest of the body is rendered from the advisories and the state.
  */
+import type { RecordedMilestones } from "./response-times.js";
+
 export const TRACKING_LABEL = "advisory";
 export const DASHBOARD_LABEL = "advisory-dashboard";
 export const AUDIT_LABEL = "advisory-audit";
@@ -34,6 +36,8 @@ export interface TrackingState {
   managed: Record<string, string[]>;
   /** Keys of notices already posted (e.g. `blocked:GHSA…:v2.6.1`), so each is posted once. */
   notices: string[];
+  /** Per GHSA (lower case), when the app first saw the advisory accepted and its patch team complete. */
+  milestones: Record<string, RecordedMilestones>;
 }
 
 export function newTrackingState(advisories: TrackedAdvisory[], now: Date): TrackingState {
@@ -49,6 +53,7 @@ export function newTrackingState(advisories: TrackedAdvisory[], now: Date): Trac
     forkRequestedAt: {},
     managed: {},
     notices: [],
+    milestones: {},
   };
 }
 
@@ -93,6 +98,14 @@ export function decodeState(body: string | null | undefined): TrackingState | nu
       forkRequestedAt: record(raw.forkRequestedAt, (x) => (typeof x === "string" ? x : undefined)),
       managed: record(raw.managed, (x) => (Array.isArray(x) ? strings(x) : undefined)),
       notices: strings(raw.notices),
+      milestones: record(raw.milestones, (x) => {
+        if (!x || typeof x !== "object" || Array.isArray(x)) return undefined;
+        const m = x as Record<string, unknown>;
+        const out: RecordedMilestones = {};
+        if (typeof m.acceptedAt === "string") out.acceptedAt = m.acceptedAt;
+        if (typeof m.staffedAt === "string") out.staffedAt = m.staffedAt;
+        return out;
+      }),
     };
   } catch {
     return null;
@@ -136,6 +149,7 @@ export function mergeTrackingStates(keep: TrackingState, other: TrackingState): 
     forkRequestedAt: { ...other.forkRequestedAt, ...keep.forkRequestedAt },
     managed: { ...other.managed, ...keep.managed },
     notices: union(keep.notices, other.notices),
+    milestones: { ...other.milestones, ...keep.milestones },
   };
 }
 

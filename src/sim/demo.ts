@@ -10,7 +10,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { parseReply } from "../domain/command-reply.js";
 import { parseRoster } from "../domain/rosters.js";
-import { decodeState } from "../domain/tracking.js";
+import { DASHBOARD_LABEL, decodeState } from "../domain/tracking.js";
 import { BED_SECRET, type Bed, type BedOptions, startBed } from "./harness.js";
 import type { AdvisoryRecord, Delivery, DeliveryResult, RecordedRequest, Simulator } from "./index.js";
 import { CODEOWNERS_ORAS_GO, ORG, seedOras, TRACKER } from "./oras-world.js";
@@ -392,6 +392,24 @@ export const DEMO_STEPS: DemoStep[] = [
       });
       await ctx.sim.idle();
       return [`release    oras v1.3.2 published`];
+    },
+  },
+  {
+    title: "The dashboard's response times",
+    story:
+      "The next sweep refreshes the pinned dashboard. Its response-times section tells maintainers and foundations how long reports waited for each step over the last 90 days, beside what the policy promises; `npm run report` gives the same per advisory.",
+    after: 15,
+    async play(ctx) {
+      await ctx.bed.bot.sweepAll();
+      const dashboard = ctx.sim.world
+        .listIssues(ORG, TRACKER)
+        .find((i) => i.labels.includes(DASHBOARD_LABEL) && i.state === "open");
+      const body = dashboard?.body ?? "";
+      const section = body.slice(body.indexOf("## Response times"), body.indexOf("## Configuration errors"));
+      return section
+        .split("\n")
+        .filter((line) => line.startsWith("| ") && !line.startsWith("| Advisory |"))
+        .map((line) => `dashboard  ${line}`);
     },
   },
 ];

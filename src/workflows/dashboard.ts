@@ -1,6 +1,7 @@
 import { formatConfigError } from "../config/errors.js";
 import { type AdvisoryExtra, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
 import type { Plan } from "../domain/plan.js";
+import { summarize } from "../domain/response-times.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
 import { advisoryRepo, type Issue } from "../github/types.js";
@@ -13,6 +14,7 @@ import {
   type Tracker,
   trackerFor,
 } from "./org-view.js";
+import { ackWithinOf, orgTimelines } from "./response-times.js";
 
 /**
  * The org-level configuration (security team, tracker): the org's `.github` repository's when valid,
@@ -118,6 +120,7 @@ export function dashboardBody(ctx: RunContext, view: OrgView, extra?: ReadonlyMa
     siblings: siblingsOf(view),
     configErrors: configErrors(view).map((e) => ({ repository: e.repository, text: formatConfigError(e) })),
     rosterWarnings: view.rosterWarnings,
+    responseTimes: summarize(orgTimelines(view), { now: ctx.now, ackWithin: ackWithinOf(view) }),
     ...(extra ? { extra } : {}),
     now: ctx.now,
   });

@@ -9,6 +9,7 @@ import {
 } from "../domain/advisory-plan.js";
 import { describeGap, desiredPatchTeam } from "../domain/patch-team.js";
 import type { Plan, Write } from "../domain/plan.js";
+import { recordMilestones } from "../domain/response-times.js";
 import { ackReminder } from "../domain/schedule.js";
 import {
   type AdvisoryStatus,
@@ -195,6 +196,12 @@ async function staffAdvisory(
   }
   // In a dry run nothing changed on GitHub; show the status as it would be.
   const staffedNow = decision.collaborators.change === null || applied.some((d) => d.write.op === "advisory.update");
+  // The first time the advisory is seen accepted and fully staffed is recorded for the response times.
+  tracking.milestones = recordMilestones(
+    tracking.milestones,
+    [{ ghsa: current.ghsa_id, state: current.state, staffed: staffedNow }],
+    ctx.now,
+  );
   const team_ =
     decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
   const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());

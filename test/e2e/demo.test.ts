@@ -84,5 +84,10 @@ describe("npm run demo: the lifecycle as a timeline", () => {
     expect(final?.find((a) => a.label === "2.7.0 draft")?.state).toBe("draft");
     expect(sorted(final?.find((a) => a.ghsa === ghsa)?.collaborators ?? [])).toEqual(sorted(FINAL_TEAM));
     expect(text).toContain("unknown routes: 0");
+
+    // 11. the dashboard's response times: both published advisories went out the day of their release
+    const times = byTitle("The dashboard's response times")?.facts.join("\n") ?? "";
+    expect(times).toContain("| Report → first response |");
+    expect(times).toMatch(/\| Fixing release → advisory published \| 0 \| 0 \| \d+ \| same day \| 0 \|/);
   });
 });

@@ -16,6 +16,7 @@ describe("tracking issue state", () => {
     state.hold = { reason: "waiting for a downstream fix --> really", by: "sajay" };
     state.managed["GHSA-2345-6789-cfgh"] = ["qweeah"];
     state.notices.push("blocked:GHSA-2345-6789-cfgh:v2.6.1");
+    state.milestones["ghsa-2345-6789-cfgh"] = { acceptedAt: now.toISOString(), staffedAt: now.toISOString() };
     const body = renderTrackingBody([], state);
     expect(decodeState(body)).toEqual(state);
     expect(body).toContain(encodeState(state));
@@ -85,6 +86,7 @@ describe("merging a duplicate tracking issue's state", () => {
     notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1"],
     forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:01Z" },
     managed: { [go.ghsa]: ["alice", "qweeah"] },
+    milestones: { [go.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:01Z" } },
   };
   const other = {
     ...newTrackingState([go, cli], new Date("2026-11-20T09:59:59Z")),
@@ -96,6 +98,10 @@ describe("merging a duplicate tracking issue's state", () => {
     notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1", "ack-reminder:2026-11-23"],
     forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:02Z", [cli.ghsa]: "2026-11-20T10:00:03Z" },
     managed: { [go.ghsa]: ["someone-else"] },
+    milestones: {
+      [go.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:00Z", staffedAt: "2026-11-20T10:00:00Z" },
+      [cli.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:03Z" },
+    },
   };
 
   it("loses nothing either recorded; the kept issue decides where they disagree", () => {
@@ -111,6 +117,10 @@ describe("merging a duplicate tracking issue's state", () => {
       forkRequestedAt: { [go.ghsa]: "2026-11-20T10:00:01Z", [cli.ghsa]: "2026-11-20T10:00:03Z" },
       managed: { [go.ghsa]: ["alice", "qweeah"] },
       notices: ["blocked:GHSA-2345-6789-cfgh:v2.6.1", "ack-reminder:2026-11-23"],
+      milestones: {
+        [go.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:01Z" },
+        [cli.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:03Z" },
+      },
     });
   });
 
