@@ -1,17 +1,31 @@
 /**
  * Roster files: who maintains a repository, read from the files the repository already has.
  *
- * Formats understood (all seen in ORAS repositories):
- * - Markdown (`OWNERS.md`, `MAINTAINERS.md`, and any unknown file): sections such as `Owners:`,
- *   `Maintainers:`, `Emeritus:` or `## Owners`, entries as list items `- Full Name (@handle)`,
- *   `- Name <email> (@handle)`, `- @handle` or `- [Name](https://github.com/handle)`.
- * - `CODEOWNERS`: rule lines `<pattern> <owner>…`; `@user` owners are active, `@org/team` owners are teams.
- * - CSV rows `"handle","Name","email"` (an inherited Docker-style MAINTAINERS file).
- * - YAML: `teams: [{ name, members: [handles] }]`.
+ * Roster files are untrusted text that decides who gets embargoed access, so every reader here runs
+ * in linear time with size caps, never throws, and never drops a person silently: a line that looks
+ * like a person (an @mention, a github.com profile link, an email address, a list entry in a roster
+ * section) and is not understood becomes a warning naming the file and line.
  *
- * Parsing never throws: anything that cannot be read becomes a warning naming the file and line,
- * so the workflow can say why a repository has fewer maintainers than expected.
+ * Formats (see docs/rosters.md):
+ * - Markdown (`*.md`): sections (`Owners:`, `## Maintainers`, `Emeritus:`, "Former maintainers",
+ *   "Owners who stepped down", "Reviewers"…) with list items (`- Full Name (@handle)`, several
+ *   handles per item allowed), tables (the GitHub column; a `Reviewer` role is not a maintainer) and
+ *   `Name <email> (@handle)` lines. Parsed with micromark (CommonMark + GFM), not line patterns.
+ * - Plain text (`MAINTAINERS`, `OWNERS` without extension, OCI style): `Name <email> (@handle)` or
+ *   `Name <email> (handle)` lines, optionally with list markers; `#` comment lines naming a role open
+ *   a section (`# Emeritus Org Maintainers`).
+ * - `CODEOWNERS`: only the global rule (`*`) names repository maintainers; `@org/team` owners are teams;
+ *   path-specific owners (`/docs/ @writer`) are not repository maintainers.
+ * - CSV rows `"handle","Name","email"` in `# MAINTAINERS` / `# COMMITTERS` / `# REVIEWERS` sections.
+ * - YAML: helm-style `maintainers:` / `emeritus:`, Kubernetes `approvers:` / `reviewers:` /
+ *   `emeritus_approvers:` (and `filters: {".*": …}`), or `teams: [{ name, members }]`.
+ * Reviewers and triagers are never maintainers. Anyone listed as emeritus is not active, even when
+ * another line or file still lists them (the contradiction is a warning).
  */
+import type { Heading, List, ListItem, Nodes, PhrasingContent, Root, Table } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { gfm } from "micromark-extension-gfm";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { displayLogin, isValidHandle, loginKey, TEAM_SLUG } from "./handles.js";
 
@@ -20,6 +34,9 @@ export { loginKey, sameLogin } from "./handles.js";
 export interface Person {
   /** GitHub login in the casing first seen. */
   login: string;
+  /** Where the person was first listed in this role (file and 1-based line), when known. */
+  file?: string;
+  line?: number;
 }
 
 export interface RosterWarning {
@@ -34,22 +51,24 @@ export interface RosterWarning {
 export interface Roster {
   /** Owners and maintainers. */
   active: Person[];
-  /** Former maintainers; nobody here is also in `active`. */
+  /** Former maintainers; nobody here is also in `active` (emeritus wins). */
   emeritus: Person[];
   /** Teams as `org/team`. */
   teams: string[];
   warnings: RosterWarning[];
 }
 
-export type RosterFormat = "markdown" | "codeowners" | "csv" | "yaml";
+export type RosterFormat = "markdown" | "plain" | "codeowners" | "csv" | "yaml";
 
 /** Longest line looked at; longer lines are reported and skipped (keeps parsing linear). */
 const MAX_LINE = 2000;
 /** Warnings kept per file; the rest are summarised in one last warning. */
 const MAX_WARNINGS = 50;
 const WARNING_TEXT_MAX = 120;
-/** Largest YAML roster parsed; real rosters are a few KiB and the YAML parser is the slow one. */
-const MAX_YAML = 256 * 1024;
+/** Largest roster read; real rosters are a few KiB. Larger files are a warning and yield nobody. */
+const MAX_ROSTER = 256 * 1024;
+/** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
+const MAX_DEPTH = 32;
 
 export function emptyRoster(): Roster {
   return { active: [], emeritus: [], teams: [], warnings: [] };
@@ -70,18 +89,24 @@ class RosterBuilder {
   private readonly emeritus = new Map<string, Person>();
   private readonly teams = new Map<string, string>();
   private readonly warnings: RosterWarning[] = [];
+  private readonly lines: readonly string[];
   private dropped = 0;
 
-  constructor(readonly file: string) {}
-
-  addActive(login: string): void {
-    const key = loginKey(login);
-    if (!this.active.has(key)) this.active.set(key, { login: displayLogin(login) });
+  constructor(
+    readonly file: string,
+    lines: readonly string[] = [],
+  ) {
+    this.lines = lines;
   }
 
-  addEmeritus(login: string): void {
+  addActive(login: string, line: number): void {
     const key = loginKey(login);
-    if (!this.emeritus.has(key)) this.emeritus.set(key, { login: displayLogin(login) });
+    if (!this.active.has(key)) this.active.set(key, { login: displayLogin(login), file: this.file, line });
+  }
+
+  addEmeritus(login: string, line: number): void {
+    const key = loginKey(login);
+    if (!this.emeritus.has(key)) this.emeritus.set(key, { login: displayLogin(login), file: this.file, line });
   }
 
   addTeam(org: string, slug: string): void {
@@ -90,26 +115,49 @@ class RosterBuilder {
     if (!this.teams.has(key)) this.teams.set(key, team);
   }
 
-  warn(line: number, text: string, reason: string): void {
+  /** A warning about a line; `text` defaults to that line of the file. */
+  warn(line: number, reason: string, text?: string): void {
     if (this.warnings.length >= MAX_WARNINGS) {
       this.dropped += 1;
       return;
     }
-    this.warnings.push({ file: this.file, line, text: warningText(text), reason });
+    const shown = text ?? this.lines[line - 1] ?? "";
+    this.warnings.push({ file: this.file, line, text: warningText(shown.slice(0, MAX_LINE)), reason });
   }
 
   build(): Roster {
     const warnings = [...this.warnings];
+    const contradictions: RosterWarning[] = [];
+    for (const [key, person] of this.emeritus) {
+      const listed = this.active.get(key);
+      if (listed === undefined) continue;
+      contradictions.push(contradiction(listed, person));
+    }
+    for (const w of contradictions) {
+      if (warnings.length >= MAX_WARNINGS) this.dropped += 1;
+      else warnings.push(w);
+    }
     if (this.dropped > 0) {
       warnings.push({ file: this.file, line: 1, text: "", reason: `${this.dropped} more problems not listed` });
     }
     return {
-      active: [...this.active.values()],
-      emeritus: [...this.emeritus.entries()].filter(([key]) => !this.active.has(key)).map(([, person]) => person),
+      active: [...this.active.entries()].filter(([key]) => !this.emeritus.has(key)).map(([, person]) => person),
+      emeritus: [...this.emeritus.values()],
       teams: [...this.teams.values()],
       warnings,
     };
   }
+}
+
+/** The warning for someone listed as active in one place and as emeritus in another. */
+function contradiction(listed: Person, former: Person): RosterWarning {
+  const at = (p: Person) => `${p.file ?? "?"}${p.line === undefined ? "" : `:${p.line}`}`;
+  return {
+    file: listed.file ?? former.file ?? "",
+    line: listed.line ?? 1,
+    text: `@${listed.login}`,
+    reason: `@${listed.login} is listed as active here but as emeritus in ${at(former)}; treated as emeritus`,
+  };
 }
 
 function splitLines(text: string): string[] {
@@ -131,16 +179,21 @@ function firstMeaningfulLine(lines: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Chooses the parser: by file name first (`CODEOWNERS`, `.yml`/`.yaml`), then by content. */
+/** Top-level keys that make a file without a YAML name a YAML roster (helm, Kubernetes, teams). */
+const YAML_ROSTER_KEY =
+  /^(?:teams|maintainers|emeritus|approvers|reviewers|emeritus_approvers|emeritus_reviewers|emeritus_maintainers|owners|filters|options|aliases|triage|labels)\s*:(?:\s|$)/;
+
+/** Chooses the parser: by file name first (`CODEOWNERS`, `.md`, `.yml`/`.yaml`), then by content. */
 export function detectRosterFormat(path: string, text: string): RosterFormat {
   const name = baseName(path).toLowerCase();
   if (name === "codeowners") return "codeowners";
   if (name.endsWith(".yml") || name.endsWith(".yaml")) return "yaml";
+  if (/\.(?:md|markdown|mdown|mkd)$/.test(name)) return "markdown";
   const first = firstMeaningfulLine(splitLines(text.length > 100_000 ? text.slice(0, 100_000) : text));
-  if (first === undefined) return "markdown";
+  if (first === undefined) return "plain";
   if (first.length <= MAX_LINE && first.startsWith('"') && (parseCsvLine(first)?.length ?? 0) >= 2) return "csv";
-  if (/^teams\s*:/.test(first)) return "yaml";
-  return "markdown";
+  if (YAML_ROSTER_KEY.test(first)) return "yaml";
+  return "plain";
 }
 
 /**
@@ -149,8 +202,13 @@ export function detectRosterFormat(path: string, text: string): RosterFormat {
  */
 export function parseRoster(path: string, text: string): Roster {
   try {
-    const format = detectRosterFormat(path, text);
     const lines = splitLines(text);
+    if (text.length > MAX_ROSTER) {
+      const out = new RosterBuilder(path, lines);
+      out.warn(1, `roster larger than ${MAX_ROSTER / 1024} KiB ignored: nobody is read from it`);
+      return out.build();
+    }
+    const format = detectRosterFormat(path, text);
     switch (format) {
       case "codeowners":
         return parseCodeowners(path, lines);
@@ -158,11 +216,12 @@ export function parseRoster(path: string, text: string): Roster {
         return parseCsv(path, lines);
       case "yaml": {
         const sniffed = !/\.ya?ml$/i.test(baseName(path));
-        const roster = parseYamlRoster(path, text, lines, sniffed);
-        return roster ?? parseMarkdown(path, lines);
+        return parseYamlRoster(path, text, lines, sniffed) ?? parsePlain(path, lines);
       }
+      case "markdown":
+        return parseMarkdown(path, text, lines);
       default:
-        return parseMarkdown(path, lines);
+        return parsePlain(path, lines);
     }
   } catch (error) {
     const roster = emptyRoster();
@@ -173,8 +232,9 @@ export function parseRoster(path: string, text: string): Roster {
 }
 
 /**
- * The union of several roster files of one repository: anyone active in any file is active; the
- * emeritus list keeps only people active in none.
+ * The union of several roster files of one repository: anyone active in any file is active, unless
+ * any file lists them as emeritus — emeritus anywhere wins, and each such contradiction between files
+ * is a warning on the line that still lists the person as active.
  */
 export function mergeRosters(rosters: readonly Roster[]): Roster {
   const active = new Map<string, Person>();
@@ -182,13 +242,20 @@ export function mergeRosters(rosters: readonly Roster[]): Roster {
   const teams = new Map<string, string>();
   const warnings: RosterWarning[] = [];
   for (const roster of rosters) {
-    for (const person of roster.active) {
-      const key = loginKey(person.login);
-      if (!active.has(key)) active.set(key, { login: person.login });
-    }
     for (const person of roster.emeritus) {
       const key = loginKey(person.login);
-      if (!emeritus.has(key)) emeritus.set(key, { login: person.login });
+      if (!emeritus.has(key)) emeritus.set(key, { ...person });
+    }
+  }
+  for (const roster of rosters) {
+    for (const person of roster.active) {
+      const key = loginKey(person.login);
+      const former = emeritus.get(key);
+      if (former !== undefined) {
+        warnings.push(contradiction(person, former));
+        continue;
+      }
+      if (!active.has(key)) active.set(key, { ...person });
     }
     for (const team of roster.teams) {
       const key = team.toLowerCase();
@@ -196,34 +263,29 @@ export function mergeRosters(rosters: readonly Roster[]): Roster {
     }
     warnings.push(...roster.warnings);
   }
-  return {
-    active: [...active.values()],
-    emeritus: [...emeritus.entries()].filter(([key]) => !active.has(key)).map(([, person]) => person),
-    teams: [...teams.values()],
-    warnings,
-  };
+  return { active: [...active.values()], emeritus: [...emeritus.values()], teams: [...teams.values()], warnings };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Markdown (OWNERS.md, MAINTAINERS.md, unknown files)
+// Sections and entries (shared by markdown, plain text, CSV and YAML team names)
 
-type Section = "active" | "emeritus" | "other";
+/** What a section lists: maintainers, former maintainers, reviewers (not maintainers), or neither. */
+type Section = "active" | "emeritus" | "reviewer" | "other" | "unclear";
 
-const EMERITUS_WORDS = /emerit|former|alumni|retired|past|inactive|previous/;
-const ACTIVE_WORDS = /owner|maintainer|approver|lead|core|current|active|committer/;
+const EMERITUS_WORDS =
+  /emerit|former|alumn|retired|\bpast\b|inactive|previous|\bex[\s-]|stepped\s+down|step\s+down|stepping\s+down|no\s+longer|departed|\bold\b|graduated/;
+const ACTIVE_WORDS = /owner|maintainer|approver|\blead|\bcore\b|current|active|committer/;
+const REVIEWER_WORDS = /review|triag|contributor/;
 
 function classifySection(title: string): Section {
   const lower = title.toLowerCase();
   if (EMERITUS_WORDS.test(lower)) return "emeritus";
-  if (ACTIVE_WORDS.test(lower)) return "active";
+  const active = ACTIVE_WORDS.test(lower);
+  const reviewer = REVIEWER_WORDS.test(lower);
+  if (active && reviewer) return "unclear";
+  if (active) return "active";
+  if (reviewer) return "reviewer";
   return "other";
-}
-
-/** Removes trailing `#` characters and whitespace from an ATX heading's text. */
-function headingTitle(rest: string): string {
-  let title = rest.trimEnd();
-  while (title.endsWith("#")) title = title.slice(0, -1);
-  return title.trim();
 }
 
 type Found =
@@ -231,163 +293,372 @@ type Found =
   | { kind: "team"; org: string; slug: string }
   | { kind: "invalid"; reason: string };
 
-const MENTION = /(?<![A-Za-z0-9._%+=/\\-])@([A-Za-z0-9_.-]+)(?:\/([A-Za-z0-9_.-]+))?/;
-const PROFILE_LINK = /(?:^|[^A-Za-z0-9.-])(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/?(?=$|[\s)>\]"'?#,;])/i;
+/** `@user` or `@org/team`, not inside an email address or a path. */
+const MENTION = /(?<![A-Za-z0-9._%+=/\\-])@([A-Za-z0-9_.-]+)(?:\/([A-Za-z0-9_.-]+))?/g;
+/** A github.com profile: the user name and nothing after it but an optional slash. */
+const PROFILE_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/?#\s]+)\/?$/i;
+const PROFILE_IN_TEXT =
+  /(?:^|[^A-Za-z0-9.-])(?:https?:\/\/)?(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/?(?=$|[\s)>\]"'?#,;])/gi;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
+/** OCI style: `Name <email> (handle)` — a bare handle in parentheses after an email. */
+const OCI_HANDLE = /\(\s*@?([A-Za-z0-9_.-]+)\s*\)\s*$/;
 
-function stripTrailingPunctuation(token: string): string {
+/** A sentence may end right after a handle: `@alice.` is alice. Underscores and hyphens stay. */
+function stripSentenceEnd(token: string): string {
   let end = token.length;
-  while (end > 0 && (token[end - 1] === "." || token[end - 1] === "_")) end -= 1;
+  while (end > 0 && token[end - 1] === ".") end -= 1;
   return token.slice(0, end);
 }
 
-/** Finds the person (or team) an entry names: an `@mention` first, else a github.com profile link. */
-function findHandle(text: string): Found | null {
-  const mention = MENTION.exec(text);
-  if (mention) {
-    const first = stripTrailingPunctuation(mention[1] ?? "");
-    const slug = mention[2] === undefined ? undefined : stripTrailingPunctuation(mention[2]);
+function userOrInvalid(login: string, shown: string): Found {
+  return isValidHandle(login)
+    ? { kind: "user", login }
+    : { kind: "invalid", reason: `${shown} is not a valid GitHub handle` };
+}
+
+/** Every @mention in a text, in order. */
+function mentions(text: string): Found[] {
+  const found: Found[] = [];
+  for (const m of text.matchAll(MENTION)) {
+    const first = stripSentenceEnd(m[1] ?? "");
+    const slug = m[2] === undefined ? undefined : stripSentenceEnd(m[2]);
+    if (first === "") continue;
     if (slug !== undefined && slug !== "") {
-      if (isValidHandle(first) && TEAM_SLUG.test(slug)) return { kind: "team", org: first, slug };
-      return { kind: "invalid", reason: `@${first}/${slug} is not a valid @org/team` };
+      if (isValidHandle(first) && TEAM_SLUG.test(slug)) found.push({ kind: "team", org: first, slug });
+      else found.push({ kind: "invalid", reason: `@${first}/${slug} is not a valid @org/team` });
+      continue;
     }
-    if (isValidHandle(first)) return { kind: "user", login: first };
-    return { kind: "invalid", reason: `@${first} is not a valid GitHub handle` };
+    found.push(userOrInvalid(first, `@${first}`));
   }
-  const link = PROFILE_LINK.exec(text);
-  if (link) {
-    const login = link[1] ?? "";
-    if (isValidHandle(login)) return { kind: "user", login };
-    return { kind: "invalid", reason: `github.com/${login} is not a valid GitHub handle` };
-  }
-  return null;
+  return found;
 }
 
-const LIST_ITEM = /^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$/;
-const TABLE_SEPARATOR = /^\|?[\s:|-]*$/;
+/** A line of inline content: its visible text and the github.com profiles it links to. */
+interface InlineLine {
+  text: string;
+  profiles: string[];
+  /** True when the line contains an email address (linked or not). */
+  email: boolean;
+}
 
-/** Removes HTML comments; returns the visible text and whether a comment is still open. */
-function stripHtmlComments(line: string, inComment: boolean): { visible: string; inComment: boolean } {
-  let visible = "";
-  let rest = line;
-  let open = inComment;
-  for (;;) {
-    if (open) {
-      const end = rest.indexOf("-->");
-      if (end < 0) return { visible, inComment: true };
-      rest = rest.slice(end + 3);
-      open = false;
-    } else {
-      const start = rest.indexOf("<!--");
-      if (start < 0) return { visible: visible + rest, inComment: false };
-      visible += rest.slice(0, start);
-      rest = rest.slice(start + 4);
-      open = true;
+function profileOf(url: string): string | undefined {
+  const m = PROFILE_URL.exec(url.trim());
+  return m ? m[1] : undefined;
+}
+
+/** What an entry names: its @mentions; without any, its github.com profile links; else OCI `(handle)`. */
+function entryHandles(line: InlineLine): Found[] {
+  const found = mentions(line.text);
+  if (found.length > 0) return found;
+  if (line.profiles.length > 0) return line.profiles.map((p) => userOrInvalid(p, `github.com/${p}`));
+  const oci = line.email ? OCI_HANDLE.exec(line.text) : null;
+  if (oci) {
+    const login = stripSentenceEnd(oci[1] ?? "");
+    return [userOrInvalid(login, login)];
+  }
+  return [];
+}
+
+/** True when a line names somebody: an @mention, a profile link or an email address. */
+function looksLikePerson(line: InlineLine): boolean {
+  return line.profiles.length > 0 || line.email || /(?<![A-Za-z0-9._%+=/\\-])@[A-Za-z0-9]/.test(line.text);
+}
+
+/** A lone handle-like word (`jzelinskie`), as some emeritus lists are written. */
+const BARE_WORD = /^@?([A-Za-z0-9][A-Za-z0-9_-]*)$/;
+
+/**
+ * Records what one roster entry names, in the section it belongs to. `entry` tells whether the text
+ * is certainly an entry (a list item, a table row) rather than a line that might be prose.
+ */
+function recordEntry(out: RosterBuilder, section: Section, line: InlineLine, lineNo: number, entry: boolean): void {
+  if (section === "reviewer" || section === "other") return;
+  const found = entryHandles(line);
+  const person = entry || looksLikePerson(line);
+  if (found.length === 0) {
+    if (!person) return;
+    const bare = BARE_WORD.exec(line.text.trim());
+    if (section === "emeritus" && bare && isValidHandle(bare[1] ?? "")) {
+      // Leaving someone off the patch team is the safe reading of a bare word under Emeritus.
+      out.addEmeritus(bare[1] ?? "", lineNo);
+      return;
+    }
+    if (bare) out.warn(lineNo, `"${bare[1]}" has no @: write @${bare[1]} if it is a GitHub handle`);
+    else if (line.email) out.warn(lineNo, "names an email address but no GitHub @handle");
+    else out.warn(lineNo, "list entry without an @handle or github.com/handle link");
+    return;
+  }
+  if (section === "unclear") {
+    out.warn(lineNo, "listed under a heading that names both maintainers and reviewers; not read as a maintainer");
+    return;
+  }
+  for (const f of found) {
+    if (f.kind === "invalid") out.warn(lineNo, f.reason);
+    else if (f.kind === "team") {
+      if (section === "active") out.addTeam(f.org, f.slug);
+    } else if (section === "active") out.addActive(f.login, lineNo);
+    else out.addEmeritus(f.login, lineNo);
+  }
+}
+
+/** `Owners:`, `**Emeritus**:` — a short line ending with a colon opens a section; null otherwise. */
+function labelSection(text: string): Section | null {
+  const label = text.replace(/[*_]/g, "").trim();
+  if (!label.endsWith(":") || label.length > 80 || label.length < 2) return null;
+  return classifySection(label.slice(0, -1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown (CommonMark + GFM through micromark)
+
+/** Splits inline content into its source lines: visible text (no code, no HTML) and profile links. */
+function inlineLines(children: readonly PhrasingContent[]): InlineLine[] {
+  const lines: InlineLine[] = [{ text: "", profiles: [], email: false }];
+  const current = () => lines[lines.length - 1] as InlineLine;
+  const addText = (value: string) => {
+    const parts = value.split("\n");
+    parts.forEach((part, i) => {
+      if (i > 0) lines.push({ text: "", profiles: [], email: false });
+      current().text += part;
+    });
+  };
+  const walk = (nodes: readonly PhrasingContent[], depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    for (const node of nodes) {
+      switch (node.type) {
+        case "text":
+          if (EMAIL.test(node.value)) current().email = true;
+          addText(node.value);
+          break;
+        case "break":
+          lines.push({ text: "", profiles: [], email: false });
+          break;
+        case "link": {
+          if (/^mailto:/i.test(node.url)) {
+            current().email = true;
+            current().text += " <email> ";
+            break;
+          }
+          const profile = profileOf(node.url);
+          if (profile !== undefined) current().profiles.push(profile);
+          walk(node.children, depth + 1);
+          break;
+        }
+        case "emphasis":
+        case "strong":
+        case "delete":
+          walk(node.children, depth + 1);
+          break;
+        case "inlineCode":
+        case "html":
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  walk(children, 0);
+  return lines;
+}
+
+function nodeText(node: Nodes): string {
+  if ("value" in node && typeof node.value === "string" && node.type !== "html" && node.type !== "inlineCode") {
+    return node.value;
+  }
+  if ("children" in node) return (node.children as Nodes[]).map(nodeText).join("");
+  return "";
+}
+
+function lineOf(node: { position?: { start: { line: number } } }): number {
+  return node.position?.start.line ?? 1;
+}
+
+let markdownExtensions: {
+  extensions: ReturnType<typeof gfm>[];
+  mdastExtensions: ReturnType<typeof gfmFromMarkdown>[];
+} | null = null;
+
+/** The GFM extensions, built once: building them costs far more than parsing a roster. */
+function markdownOptions() {
+  markdownExtensions ??= { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+  return markdownExtensions;
+}
+
+function parseMarkdown(file: string, text: string, lines: readonly string[]): Roster {
+  const out = new RosterBuilder(file, lines);
+  for (let i = 0; i < lines.length; i++) {
+    if ((lines[i] ?? "").length > MAX_LINE) {
+      out.warn(i + 1, `line longer than ${MAX_LINE} characters: the file is not read`);
+      return out.build();
     }
   }
-}
-
-function indentWidth(indent: string): number {
-  let width = 0;
-  for (const ch of indent) width += ch === "\t" ? 4 : 1;
-  return width;
-}
-
-function parseMarkdown(file: string, lines: readonly string[]): Roster {
-  const out = new RosterBuilder(file);
+  const tree: Root = fromMarkdown(text.replace(/^\uFEFF/, ""), markdownOptions());
   // Before any section heading a bare list is taken as the roster itself.
-  let section: Section = "active";
-  // Level of the heading that opened the section (0: the document itself, 7: a `Label:` line).
-  // A deeper heading with an unrelated title (a company, a sub-project) stays in the section.
-  let sectionLevel = 0;
-  let inComment = false;
-  let fence: string | null = null;
-  // A handle-less item in an active section may be a group label ("- Microsoft" above nested
-  // entries); it is reported only if the next line is not a deeper list item.
-  let pending: { line: number; text: string; indent: number } | null = null;
-  const flushPending = () => {
-    if (pending) out.warn(pending.line, pending.text, "list entry without an @handle or github.com/handle link");
-    pending = null;
+  const state = { section: "active" as Section, level: 0 };
+
+  const setSection = (kind: Section, level: number) => {
+    state.section = kind;
+    state.level = level;
   };
 
+  /** Paragraph lines: a `Label:` opens a section, a line naming someone is an entry, the rest is prose. */
+  const paragraphLines = (content: InlineLine[], start: number, entryFirst: boolean) => {
+    content.forEach((line, i) => {
+      const label = labelSection(line.text);
+      if (label !== null && !looksLikePerson(line)) {
+        setSection(label, 7);
+        return;
+      }
+      if (line.text.trim() === "" && line.profiles.length === 0) return;
+      recordEntry(out, state.section, line, start + i, entryFirst && i === 0);
+    });
+  };
+
+  const heading = (node: Heading) => {
+    const title = nodeText(node).trim().replace(/:$/, "");
+    const kind = classifySection(title);
+    if (kind !== "other" || node.depth <= state.level) setSection(kind, node.depth);
+  };
+
+  const listItem = (item: ListItem, depth: number) => {
+    const [first, ...rest] = item.children;
+    const nested = item.children.some((c) => c.type === "list");
+    if (first?.type === "paragraph") {
+      const content = inlineLines(first.children);
+      const [head, ...more] = content;
+      if (head !== undefined) {
+        const hasHandle = entryHandles(head).length > 0;
+        // A handle-less item above a nested list is a group label ("- Contoso" above its people).
+        if (hasHandle || !nested || looksLikePerson(head)) recordEntry(out, state.section, head, lineOf(first), true);
+      }
+      paragraphLines(more, lineOf(first) + 1, false);
+    }
+    for (const child of first?.type === "paragraph" ? rest : item.children) block(child, depth + 1);
+  };
+
+  const list = (node: List, depth: number) => {
+    if (depth > MAX_DEPTH) {
+      out.warn(lineOf(node), `lists nested deeper than ${MAX_DEPTH} levels are not read`);
+      return;
+    }
+    for (const item of node.children) listItem(item, depth);
+  };
+
+  const table = (node: Table) => {
+    const [header, ...rows] = node.children;
+    if (header === undefined) return;
+    const titles = header.children.map((cell) => nodeText(cell).trim().toLowerCase());
+    const handleColumn = titles.findIndex((t) => /github|handle|login|user\s*name/.test(t));
+    const roleColumn = titles.findIndex((t) => /role|status|position/.test(t));
+    for (const row of rows) {
+      const cells = row.children.map((cell) => {
+        const parts = inlineLines(cell.children);
+        return {
+          text: parts.map((p) => p.text).join(" "),
+          profiles: parts.flatMap((p) => p.profiles),
+          email: parts.some((p) => p.email),
+        };
+      });
+      const role = roleColumn >= 0 ? (cells[roleColumn]?.text ?? "") : "";
+      // A `Reviewer` row in a maintainers table is not a maintainer.
+      const section: Section =
+        state.section === "active" && classifySection(role) === "reviewer" ? "reviewer" : state.section;
+      const lineNo = lineOf(row);
+      const column = handleColumn >= 0 ? cells[handleColumn] : undefined;
+      if (column !== undefined) {
+        // In a GitHub column a handle written without @ is a handle.
+        const bare = BARE_WORD.exec(column.text.trim());
+        const named = entryHandles(column).length > 0;
+        const cell = !named && bare ? { ...column, text: `@${bare[1] ?? ""}` } : column;
+        recordEntry(out, section, cell, lineNo, true);
+        continue;
+      }
+      // No GitHub column: the first cell that names somebody; a row naming nobody is a header or prose.
+      const named = cells.find((c) => entryHandles(c).length > 0) ?? cells.find((c) => looksLikePerson(c));
+      if (named) recordEntry(out, section, named, lineNo, true);
+    }
+  };
+
+  const block = (node: Nodes, depth: number) => {
+    switch (node.type) {
+      case "heading":
+        heading(node);
+        break;
+      case "paragraph":
+        paragraphLines(inlineLines(node.children), lineOf(node), false);
+        break;
+      case "list":
+        list(node, depth);
+        break;
+      case "table":
+        table(node);
+        break;
+      case "code": {
+        // Four-space indented lines render as code on GitHub, not as a list: say so rather than drop them.
+        const first = lines[lineOf(node) - 1] ?? "";
+        if (/^\s{0,3}(?:```|~~~)/.test(first) || state.section === "other" || state.section === "reviewer") break;
+        const start = lineOf(node);
+        node.value.split("\n").forEach((text, i) => {
+          if (looksLikePerson(plainLine(text))) {
+            out.warn(start + i, "indented four spaces, so markdown shows it as code, not as a list entry; not read");
+          }
+        });
+        break;
+      }
+      case "blockquote":
+        if (depth <= MAX_DEPTH) for (const child of node.children) block(child, depth + 1);
+        break;
+      default:
+        // Code blocks, HTML (comments), thematic breaks and definitions name nobody.
+        break;
+    }
+  };
+
+  for (const node of tree.children) block(node, 0);
+  return out.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text (OCI-style MAINTAINERS: `Name <email> (@handle)` lines)
+
+const LIST_MARKER = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)/;
+
+function plainLine(text: string): InlineLine {
+  const profiles: string[] = [];
+  for (const m of text.matchAll(PROFILE_IN_TEXT)) if (m[1] !== undefined) profiles.push(m[1]);
+  // Email addresses are not mentions: hide them before looking for @handles.
+  const email = EMAIL.test(text);
+  return { text, profiles: mentions(text.replace(/<[^<>]*>/g, " <email> ")).length > 0 ? [] : profiles, email };
+}
+
+function parsePlain(file: string, lines: readonly string[]): Roster {
+  const out = new RosterBuilder(file, lines);
+  let section: Section = "active";
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const raw = lines[i] ?? "";
     if (raw.length > MAX_LINE) {
-      if (section === "active") out.warn(lineNo, raw, `line longer than ${MAX_LINE} characters ignored`);
+      out.warn(lineNo, `line longer than ${MAX_LINE} characters ignored`);
       continue;
     }
-    const fenceMatch = /^\s{0,3}(```|~~~)/.exec(raw);
-    if (fence !== null) {
-      if (fenceMatch && fenceMatch[1] === fence) fence = null;
-      continue;
-    }
-    if (!inComment && fenceMatch) {
-      fence = fenceMatch[1] ?? null;
-      continue;
-    }
-    const stripped = stripHtmlComments(raw, inComment);
-    inComment = stripped.inComment;
-    const line = stripped.visible;
-    const trimmed = line.trim();
+    const trimmed = raw.trim();
     if (trimmed === "") continue;
-
-    const item = LIST_ITEM.exec(line);
-    if (pending !== null) {
-      const deeper = item !== null && indentWidth(item[1] ?? "") > pending.indent;
-      if (deeper) pending = null;
-      else flushPending();
-    }
-
-    const heading = /^ {0,3}(#{1,6})(?:[ \t]+(.*))?$/.exec(line);
-    if (heading) {
-      const level = heading[1]?.length ?? 1;
-      const title = headingTitle(heading[2] ?? "").replace(/:$/, "");
-      const kind = classifySection(title);
-      if (kind !== "other" || level <= sectionLevel) {
-        section = kind;
-        sectionLevel = level;
-      }
+    if (trimmed.startsWith("#")) {
+      // `# Emeritus Org Maintainers` opens a section; other comments (`# Pattern: …`) do not.
+      const kind = classifySection(trimmed.replace(/^#+/, ""));
+      if (kind !== "other" && kind !== "unclear") section = kind;
       continue;
     }
-
-    if (item) {
-      const text = (item[2] ?? "").trim();
-      if (text === "" || /^[-*_\s]+$/.test(text)) continue; // empty item or thematic break
-      const found = findHandle(text);
-      if (section === "active") {
-        if (found === null) pending = { line: lineNo, text: line, indent: indentWidth(item[1] ?? "") };
-        else if (found.kind === "user") out.addActive(found.login);
-        else if (found.kind === "team") out.addTeam(found.org, found.slug);
-        else out.warn(lineNo, line, found.reason);
-      } else if (section === "emeritus" && found?.kind === "user") {
-        out.addEmeritus(found.login);
-      }
+    const label = labelSection(trimmed);
+    const body = trimmed.replace(LIST_MARKER, "").replace(/<[^<>]*@[^<>]*>/g, " <email> ");
+    const line = plainLine(trimmed.replace(LIST_MARKER, ""));
+    if (label !== null && !looksLikePerson(line)) {
+      section = label;
       continue;
     }
-
-    if (trimmed.startsWith("|")) {
-      if (TABLE_SEPARATOR.test(trimmed)) continue;
-      // Table rows without a handle are usually the header row: skipped silently.
-      const found = findHandle(trimmed);
-      if (section === "active") {
-        if (found?.kind === "user") out.addActive(found.login);
-        else if (found?.kind === "team") out.addTeam(found.org, found.slug);
-        else if (found?.kind === "invalid") out.warn(lineNo, line, found.reason);
-      } else if (section === "emeritus" && found?.kind === "user") {
-        out.addEmeritus(found.login);
-      }
-      continue;
-    }
-
-    // A short line ending with a colon (`Owners:`, `**Emeritus**:`) opens a section.
-    const label = trimmed.replace(/[*_]/g, "").trim();
-    if (label.endsWith(":") && label.length <= 80) {
-      section = classifySection(label.slice(0, -1));
-      sectionLevel = 7;
-    }
-    // Any other line is prose ("Owners are also maintainers.") and is not a roster entry.
+    const entry: InlineLine = { text: body, profiles: line.profiles, email: line.email };
+    recordEntry(out, section, entry, lineNo, LIST_MARKER.test(trimmed));
   }
-  flushPending();
   return out.build();
 }
 
@@ -421,20 +692,25 @@ function codeownersTokens(line: string): string[] {
   return tokens;
 }
 
+/** Patterns that match every file of the repository: their owners are the repository's maintainers. */
+const GLOBAL_PATTERNS = new Set(["*", "**", "/*", "/**", "**/*", "/**/*"]);
+
 function parseCodeowners(file: string, lines: readonly string[]): Roster {
-  const out = new RosterBuilder(file);
+  const out = new RosterBuilder(file, lines);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const raw = lines[i] ?? "";
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
     if (raw.length > MAX_LINE) {
-      out.warn(lineNo, raw, `line longer than ${MAX_LINE} characters ignored`);
+      out.warn(lineNo, `line longer than ${MAX_LINE} characters ignored`);
       continue;
     }
     // Section headers of other code hosts (`[Docs]`, `^[Docs]`) are not rules.
     if (/^\^?\[/.test(trimmed)) continue;
-    const [, ...owners] = codeownersTokens(trimmed);
+    const [pattern, ...owners] = codeownersTokens(trimmed);
+    // Path-specific owners (`/docs/ @writer`) own part of the tree; they are not repository maintainers.
+    if (pattern === undefined || !GLOBAL_PATTERNS.has(pattern)) continue;
     for (const owner of owners) {
       if (owner.startsWith("@")) {
         const body = owner.slice(1);
@@ -443,16 +719,16 @@ function parseCodeowners(file: string, lines: readonly string[]): Roster {
           const org = body.slice(0, slash);
           const slug = body.slice(slash + 1);
           if (isValidHandle(org) && TEAM_SLUG.test(slug)) out.addTeam(org, slug);
-          else out.warn(lineNo, raw, `${owner} is not a valid @org/team`);
+          else out.warn(lineNo, `${owner} is not a valid @org/team`);
         } else if (isValidHandle(body)) {
-          out.addActive(body);
+          out.addActive(body, lineNo);
         } else {
-          out.warn(lineNo, raw, `${owner} is not a valid GitHub handle`);
+          out.warn(lineNo, `${owner} is not a valid GitHub handle`);
         }
       } else if (owner.includes("@")) {
-        out.warn(lineNo, raw, `${owner} is an email address; it cannot be mapped to a GitHub handle`);
+        out.warn(lineNo, `${owner} is an email address; it cannot be mapped to a GitHub handle`);
       } else {
-        out.warn(lineNo, raw, `${owner} is not an @user, @org/team or email owner`);
+        out.warn(lineNo, `${owner} is not an @user, @org/team or email owner`);
       }
     }
   }
@@ -460,7 +736,7 @@ function parseCodeowners(file: string, lines: readonly string[]): Roster {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV (`"handle","Name","email"`)
+// CSV (`"handle","Name","email"` in `# MAINTAINERS` / `# REVIEWERS` sections)
 
 /** Parses one CSV line (double-quoted fields with `""` escapes, or bare fields); null if malformed. */
 function parseCsvLine(line: string): string[] | null {
@@ -506,6 +782,7 @@ const HEADER_WORDS = new Set([
   "github",
   "github handle",
   "github_handle",
+  "github id",
   "login",
   "user",
   "username",
@@ -514,77 +791,85 @@ const HEADER_WORDS = new Set([
   "fullname",
   "email",
   "e-mail",
+  "email address",
   "mail",
   "company",
   "affiliation",
+  "gpg fingerprint",
 ]);
 
 function parseCsv(file: string, lines: readonly string[]): Roster {
-  const out = new RosterBuilder(file);
+  const out = new RosterBuilder(file, lines);
   let firstRow = true;
+  let section: Section = "active";
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const raw = lines[i] ?? "";
     const trimmed = raw.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (trimmed === "") continue;
     if (raw.length > MAX_LINE) {
-      out.warn(lineNo, raw, `line longer than ${MAX_LINE} characters ignored`);
+      out.warn(lineNo, `line longer than ${MAX_LINE} characters ignored`);
       firstRow = false;
+      continue;
+    }
+    if (trimmed.startsWith("#")) {
+      // `# MAINTAINERS`, `# COMMITTERS`, `# REVIEWERS`, `# EMERITUS` open sections; prose comments do not.
+      const kind = classifySection(trimmed.replace(/^#+/, ""));
+      if (kind !== "other" && kind !== "unclear") section = kind;
       continue;
     }
     const fields = parseCsvLine(trimmed);
     const isFirst = firstRow;
     firstRow = false;
     if (fields === null) {
-      out.warn(lineNo, raw, 'not a CSV row like "handle","Name","email"');
+      out.warn(lineNo, 'not a CSV row like "handle","Name","email"');
       continue;
     }
     const handle = displayLogin(fields[0] ?? "");
     const header = fields.every((field) => HEADER_WORDS.has(field.trim().toLowerCase()));
-    if (isFirst && (header || !isValidHandle(handle))) continue;
-    if (isValidHandle(handle)) out.addActive(handle);
-    else out.warn(lineNo, raw, `${warningText(fields[0] ?? "")} is not a valid GitHub handle`);
+    if (isFirst && header) continue;
+    if (!isValidHandle(handle)) {
+      if (section !== "reviewer") out.warn(lineNo, `${warningText(fields[0] ?? "")} is not a valid GitHub handle`);
+      continue;
+    }
+    if (section === "active") out.addActive(handle, lineNo);
+    else if (section === "emeritus") out.addEmeritus(handle, lineNo);
+    // Reviewers are not maintainers: read, understood, not admitted.
   }
   return out.build();
 }
 
 // ---------------------------------------------------------------------------------------------
-// YAML (`teams: [{ name, members: [handles] }]`)
-
-function lineText1(lines: readonly string[]): string {
-  const first = lines[0] ?? "";
-  return first.length > MAX_LINE ? first.slice(0, MAX_LINE) : first;
-}
+// YAML (helm and Kubernetes OWNERS, `teams:` lists)
 
 /** The text of a scalar node (every scalar is a string under the failsafe schema). */
 function scalarText(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === "string" ? node.value : undefined;
 }
 
+/** Kubernetes OWNERS_ALIASES names (`sig-foo-approvers`): not people, and not expanded here. */
+const ALIAS_NAME = /(?:^sig-|-(?:approvers|reviewers|maintainers|owners|admins|leads|team|emeritus)$)/i;
+
+const YAML_ACTIVE = new Set(["maintainers", "owners", "approvers"]);
+const YAML_EMERITUS = new Set(["emeritus", "emeritus_approvers", "emeritus_maintainers", "former_maintainers"]);
+const YAML_NOT_MAINTAINERS = new Set(["reviewers", "emeritus_reviewers", "triage", "required_reviewers"]);
+
 /**
  * Reads a YAML roster. Returns null only when the format was guessed from content (not from a
- * `.yml`/`.yaml` name) and the text is not such a roster, so the caller falls back to markdown.
+ * `.yml`/`.yaml` name) and the text is not such a roster, so the caller falls back to plain text.
  */
 function parseYamlRoster(file: string, text: string, lines: readonly string[], sniffed: boolean): Roster | null {
-  const out = new RosterBuilder(file);
-  if (text.length > MAX_YAML) {
-    if (sniffed) return null;
-    out.warn(1, lineText1(lines), `YAML roster larger than ${MAX_YAML / 1024} KiB ignored`);
-    return out.build();
-  }
+  const out = new RosterBuilder(file, lines);
   const lineCounter = new LineCounter();
   // The failsafe schema keeps every scalar a string, so handles such as `123` or `null` survive.
   const doc = parseDocument(text, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: false });
-  const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-  const lineText = (line: number): string => lines[line - 1] ?? "";
-  const nodeLine = (node: YamlNode | null | undefined): number => lineOf(node?.range?.[0]);
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const nodeLine = (node: YamlNode | null | undefined): number => lineAt(node?.range?.[0]);
 
   if (doc.errors.length > 0) {
     if (sniffed) return null;
     for (const error of doc.errors) {
-      const line = lineOf(error.pos[0]);
-      const message = error.message.split("\n")[0] ?? "";
-      out.warn(line, lineText(line), `YAML error: ${message}`);
+      out.warn(lineAt(error.pos[0]), `YAML error: ${error.message.split("\n")[0] ?? ""}`);
     }
     return out.build();
   }
@@ -592,17 +877,16 @@ function parseYamlRoster(file: string, text: string, lines: readonly string[], s
   const root = doc.contents;
   if (!isMap(root)) {
     if (sniffed) return null;
-    out.warn(1, lineText(1), "expected a mapping with a `teams:` list");
+    out.warn(1, "expected a mapping with `maintainers:`, `approvers:`, `emeritus:` or `teams:`");
     return out.build();
   }
 
-  const readMembers = (node: unknown, add: (login: string) => void) => {
+  const readMembers = (node: unknown, add: ((login: string, line: number) => void) | null, k8s: boolean) => {
     if (node === null || node === undefined) return;
-    // `members:` with nothing after it: an empty team.
+    // `members:` with nothing after it: an empty list.
     if (isScalar(node) && (node.value === null || node.value === "")) return;
     if (!isSeq(node)) {
-      const line = nodeLine(node as YamlNode);
-      out.warn(line, lineText(line), "members must be a list of handles");
+      out.warn(nodeLine(node as YamlNode), "expected a list of GitHub handles");
       return;
     }
     for (const member of node.items) {
@@ -610,16 +894,46 @@ function parseYamlRoster(file: string, text: string, lines: readonly string[], s
       if (isMap(member)) {
         for (const key of ["login", "github", "handle", "username"]) value ??= scalarText(member.get(key, true));
       }
+      const line = nodeLine(member as YamlNode);
       const login = value === undefined ? "" : displayLogin(value);
-      if (isValidHandle(login)) add(login);
-      else {
-        const line = nodeLine(member as YamlNode);
-        out.warn(line, lineText(line), "member is not a GitHub handle");
-      }
+      if (add === null) continue; // reviewers and triagers: understood, not maintainers
+      if (!isValidHandle(login)) out.warn(line, "member is not a GitHub handle");
+      else if (k8s && ALIAS_NAME.test(login))
+        out.warn(line, `${login} looks like an OWNERS_ALIASES alias; aliases are not expanded, list the people`);
+      else add(login, line);
     }
   };
 
-  let recognised = false;
+  const addActive = (login: string, line: number) => out.addActive(login, line);
+  const addEmeritus = (login: string, line: number) => out.addEmeritus(login, line);
+
+  const k8s = root.items.some((pair) => {
+    const key = isScalar(pair.key) ? String(pair.key.value).toLowerCase() : "";
+    return key === "approvers" || key === "reviewers" || key === "filters" || key === "emeritus_approvers";
+  });
+
+  /** Reads one mapping of role keys (the file itself, or a `filters` entry). */
+  const readRoles = (map: unknown, global: boolean): boolean => {
+    if (!isMap(map)) return false;
+    let recognised = false;
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value).toLowerCase() : "";
+      if (YAML_ACTIVE.has(key)) {
+        recognised = true;
+        // A path filter's approvers own part of the tree only: not repository maintainers.
+        readMembers(pair.value, global ? addActive : null, k8s);
+      } else if (YAML_EMERITUS.has(key)) {
+        recognised = true;
+        readMembers(pair.value, addEmeritus, k8s);
+      } else if (YAML_NOT_MAINTAINERS.has(key)) {
+        recognised = true;
+        readMembers(pair.value, null, k8s);
+      }
+    }
+    return recognised;
+  };
+
+  let recognised = readRoles(root, true);
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value).toLowerCase() : "";
     if (key === "teams") {
@@ -627,31 +941,35 @@ function parseYamlRoster(file: string, text: string, lines: readonly string[], s
       const teams = pair.value;
       if (teams === null || teams === undefined) continue;
       if (!isSeq(teams)) {
-        const line = nodeLine(teams as YamlNode);
-        out.warn(line, lineText(line), "`teams` must be a list");
+        out.warn(nodeLine(teams as YamlNode), "`teams` must be a list");
         continue;
       }
       for (const team of teams.items) {
         if (!isMap(team)) {
-          const line = nodeLine(team as YamlNode);
-          out.warn(line, lineText(line), "a team must be a mapping with `name` and `members`");
+          out.warn(nodeLine(team as YamlNode), "a team must be a mapping with `name` and `members`");
           continue;
         }
-        const name = scalarText(team.get("name", true));
-        const former = name !== undefined && EMERITUS_WORDS.test(name.toLowerCase());
-        readMembers(team.get("members", true), (login) => (former ? out.addEmeritus(login) : out.addActive(login)));
+        const name = scalarText(team.get("name", true)) ?? "";
+        const kind = classifySection(name);
+        const add = kind === "emeritus" ? addEmeritus : kind === "reviewer" ? null : addActive;
+        readMembers(team.get("members", true), add, false);
       }
-    } else if (key === "maintainers" || key === "owners" || key === "approvers") {
+    } else if (key === "filters") {
       recognised = true;
-      readMembers(pair.value, (login) => out.addActive(login));
-    } else if (key === "emeritus") {
+      const filters = pair.value;
+      if (!isMap(filters)) continue;
+      for (const filter of filters.items) {
+        const pattern = isScalar(filter.key) ? String(filter.key.value) : "";
+        readRoles(filter.value, pattern === ".*");
+      }
+    } else if (key === "aliases") {
       recognised = true;
-      readMembers(pair.value, (login) => out.addEmeritus(login));
+      out.warn(nodeLine(pair.key as YamlNode), "OWNERS_ALIASES aliases are not maintainers; list the people in OWNERS");
     }
   }
   if (!recognised) {
     if (sniffed) return null;
-    out.warn(1, lineText(1), "no `teams:` list found");
+    out.warn(1, "no `maintainers:`, `approvers:`, `emeritus:` or `teams:` list found");
   }
   return out.build();
 }

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { ConfigError } from "../config/errors.js";
 import type { ConfigResult } from "../config/load.js";
 import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
 import type { RepoRosterState } from "../domain/patch-team.js";
-import { mergeRosters, parseRoster, type RosterWarning } from "../domain/rosters.js";
+import { mergeRosters, parseRoster, type Roster, type RosterWarning } from "../domain/rosters.js";
 import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
@@ -61,6 +62,24 @@ function rosterFiles(configs: Iterable<ConfigResult>): string[] {
   return [...files];
 }
 
+/** Parsed roster files by path and content: most runs re-read files that have not changed. */
+const parsedRosters = new Map<string, Roster>();
+const PARSED_ROSTERS_MAX = 2000;
+
+/** `parseRoster`, remembered by path and content hash (the result is never mutated by readers). */
+export function readRoster(file: string, text: string): Roster {
+  const key = `${file}\0${createHash("sha256").update(text).digest("base64")}`;
+  const known = parsedRosters.get(key);
+  if (known !== undefined) return known;
+  const roster = parseRoster(file, text);
+  if (parsedRosters.size >= PARSED_ROSTERS_MAX) {
+    const oldest = parsedRosters.keys().next().value;
+    if (oldest !== undefined) parsedRosters.delete(oldest);
+  }
+  parsedRosters.set(key, roster);
+  return roster;
+}
+
 function rostersOf(
   repos: RepoSnapshot[],
   configs: Map<string, ConfigResult>,
@@ -71,7 +90,7 @@ function rostersOf(
     const files = config?.ok ? config.config.maintainers.files : DEFAULT_ROSTER_FILES;
     const parsed = files.flatMap((file) => {
       const text = repo.files[file];
-      return typeof text === "string" ? [parseRoster(file, text)] : [];
+      return typeof text === "string" ? [readRoster(file, text)] : [];
     });
     const roster = mergeRosters(parsed);
     warnings.push(...roster.warnings.map((w) => ({ ...w, file: `${repo.name}/${w.file}` })));

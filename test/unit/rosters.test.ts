@@ -89,7 +89,11 @@ describe("roster formats are recognised", () => {
     expect(detectRosterFormat("MAINTAINERS", '"alice","Alice","a@example.com"\n')).toBe("csv");
     expect(detectRosterFormat("maintainers.yaml", "teams: []\n")).toBe("yaml");
     expect(detectRosterFormat("MAINTAINERS", "teams:\n  - name: core\n    members: [a]\n")).toBe("yaml");
-    expect(detectRosterFormat("NOTES.txt", "hello")).toBe("markdown");
+    expect(detectRosterFormat("NOTES.txt", "hello")).toBe("plain");
+    expect(detectRosterFormat("MAINTAINERS", "Ada <ada@example.com> (@ada)\n")).toBe("plain");
+    expect(detectRosterFormat("OWNERS", "# See the OWNERS docs\nreviewers:\n  - a\napprovers:\n  - a\n")).toBe("yaml");
+    expect(detectRosterFormat("OWNERS", "maintainers:\n  - a\nemeritus:\n  - b\n")).toBe("yaml");
+    expect(detectRosterFormat("MAINTAINERS", '# MAINTAINERS\n"ada","Ada","a@example.com"\n')).toBe("csv");
   });
 });
 
@@ -138,7 +142,7 @@ describe("OWNERS.md as ORAS writes it", () => {
     expect(roster.warnings).toEqual([]);
   });
 
-  it("a list entry in an active section without a readable handle is a warning with file and line", () => {
+  it("a list entry in a roster section without a readable handle is a warning with file and line", () => {
     const text = "Owners:\n  - Ada (@ada)\n  - Nameless Person\n\nEmeritus:\n  - Also Nameless\n";
     const roster = parseRoster("OWNERS.md", text);
     expect(logins(roster.active)).toEqual(["ada"]);
@@ -147,6 +151,12 @@ describe("OWNERS.md as ORAS writes it", () => {
         file: "OWNERS.md",
         line: 3,
         text: "- Nameless Person",
+        reason: expect.stringContaining("without an @handle"),
+      },
+      {
+        file: "OWNERS.md",
+        line: 6,
+        text: "- Also Nameless",
         reason: expect.stringContaining("without an @handle"),
       },
     ]);
@@ -200,10 +210,13 @@ describe("OWNERS.md as ORAS writes it", () => {
     expect(logins(roster.active)).toEqual(["ada"]);
   });
 
-  it("someone listed as owner and emeritus in one file is active", () => {
+  it("someone listed as owner and emeritus in one file is emeritus, and the contradiction is a warning", () => {
     const roster = parseRoster("OWNERS.md", "Owners:\n- @Ada\nEmeritus:\n- @ada\n- @bob\n");
-    expect(logins(roster.active)).toEqual(["Ada"]);
-    expect(logins(roster.emeritus)).toEqual(["bob"]);
+    expect(roster.active).toEqual([]);
+    expect(logins(roster.emeritus)).toEqual(["ada", "bob"]);
+    expect(roster.warnings).toEqual([
+      { file: "OWNERS.md", line: 2, text: "@Ada", reason: expect.stringMatching(/emeritus in OWNERS\.md:4/) },
+    ]);
   });
 });
 
@@ -237,19 +250,20 @@ describe("CODEOWNERS", () => {
     "/unowned/",
   ].join("\n");
 
-  it("users across all patterns unite; teams are kept apart; emails are warnings", () => {
+  it("only the global rule names maintainers; path-specific owners are not repository maintainers", () => {
     const roster = parseRoster(".github/CODEOWNERS", codeowners);
-    expect(logins(roster.active)).toEqual(["ada-l", "SteveLasker", "writer", "releaser"]);
+    expect(logins(roster.active)).toEqual(["ada-l", "SteveLasker"]);
     expect(roster.teams).toEqual(["oras-project/oras-go-maintainers"]);
-    expect(roster.warnings).toEqual([
-      {
-        file: ".github/CODEOWNERS",
-        line: 7,
-        text: "/legacy/ legacy@example.com",
-        reason: expect.stringContaining("email"),
-      },
-    ]);
+    expect(roster.warnings).toEqual([]);
     expect(roster.emeritus).toEqual([]);
+  });
+
+  it("an email owner on the global rule is a warning", () => {
+    const roster = parseRoster("CODEOWNERS", "* @ada legacy@example.com\n/docs/ @writer\n");
+    expect(logins(roster.active)).toEqual(["ada"]);
+    expect(roster.warnings).toEqual([
+      { file: "CODEOWNERS", line: 1, text: "* @ada legacy@example.com", reason: expect.stringContaining("email") },
+    ]);
   });
 
   it("an owner that is neither @user, @org/team nor an email is a warning", () => {
@@ -348,11 +362,19 @@ describe("mergeRosters", () => {
   );
   const codeowners = parseRoster("CODEOWNERS", "* @stevelasker @bob @carol @oras-project/oras-go-maintainers\n");
 
-  it("unites files: anyone active in any file is active, emeritus keeps only people active nowhere", () => {
+  it("unites files, but emeritus in any file wins over an active listing in another (a warning)", () => {
     const merged = mergeRosters([owners, codeowners]);
-    expect(logins(merged.active)).toEqual(["SteveLasker", "ada", "bob", "carol"]);
-    expect(merged.emeritus).toEqual([]);
+    expect(logins(merged.active)).toEqual(["SteveLasker", "ada", "carol"]);
+    expect(logins(merged.emeritus)).toEqual(["bob"]);
     expect(merged.teams).toEqual(["oras-project/oras-go-maintainers"]);
+    expect(merged.warnings).toEqual([
+      {
+        file: "CODEOWNERS",
+        line: 1,
+        text: "@bob",
+        reason: "@bob is listed as active here but as emeritus in OWNERS.md:5; treated as emeritus",
+      },
+    ]);
   });
 
   it("emeritus people stay emeritus when no file lists them as active", () => {
@@ -389,8 +411,10 @@ describe("round trips (property)", () => {
           }),
         ),
         ({ active, emeritus, activeList, emeritusList, headings }) => {
+          // After a blank line, four spaces of indentation make a markdown code block, not a list.
+          const unindent = (list: string) => list.replace(/^ {4}/gm, "  ");
           const text = headings
-            ? `# Owners\n\n## Owners\n\n${activeList}\n\n## Emeritus\n\n${emeritusList}\n`
+            ? `# Owners\n\n## Owners\n\n${unindent(activeList)}\n\n## Emeritus\n\n${unindent(emeritusList)}\n`
             : `# Owners\n\nOwners:\n${activeList}\n\nEmeritus:\n${emeritusList}\n`;
           const roster = parseRoster("OWNERS.md", text);
           expect(logins(roster.active)).toEqual(active.map((p) => p.login));
@@ -446,8 +470,11 @@ describe("round trips (property)", () => {
             ...lines.map((owners, i) => `${patterns[i] ?? "*"} ${owners.join(" ")}${comments ? "  # rule" : ""}`),
           ].join("\n");
           const roster = parseRoster("CODEOWNERS", text);
-          expect(keys(logins(roster.active))).toEqual(keys(people.map((p) => p.login)));
-          expect(keys(roster.teams)).toEqual(keys(teams.map((t) => `oras-project/${t}`)));
+          const global = lines.filter((_, i) => (patterns[i] ?? "*") === "*").flat();
+          const globalUsers = global.filter((o) => !o.includes("/")).map((o) => o.slice(1));
+          const globalTeams = global.filter((o) => o.includes("/")).map((o) => o.slice(1));
+          expect(keys(logins(roster.active))).toEqual(keys(globalUsers));
+          expect(keys(roster.teams)).toEqual(keys(globalTeams));
           expect(roster.warnings).toEqual([]);
         },
       ),
