@@ -1,12 +1,32 @@
+import { reporterOf } from "../domain/advisory-plan.js";
 import { loginKey } from "../domain/handles.js";
-import { ok, updateTracking } from "./env.js";
+import { admitToPatchTeam } from "../domain/patch-team.js";
+import { outsideExperts } from "../workflows/org-view.js";
+import { ok, refuse, updateTracking } from "./env.js";
 import type { Handler } from "./handler.js";
 
-/** `/advisory add @user`: an extra collaborator, recorded on the tracking issue. */
+/**
+ * `/advisory add @user`: an extra collaborator, recorded on the tracking issue. The patch team stays
+ * within the maintainer pool: only active maintainers of active repositories of the org and the
+ * outside experts named in the org's configuration are admitted. The reporter is on the team as
+ * GitHub added them and needs no adding.
+ */
 export const add: Handler<"add"> = async (env, { user }) => {
+  const reporters = (env.trackingCase?.advisories ?? [])
+    .map((a) => reporterOf(a))
+    .filter((r): r is string => r !== null);
+  if (reporters.some((r) => loginKey(r) === loginKey(user))) {
+    return ok(`@${user} reported this vulnerability and is on the patch team as GitHub added them; nothing to add.`);
+  }
+  const admission = admitToPatchTeam(user, env.view.rosters, env.config.inactive, outsideExperts(env.view));
+  if (!admission.admitted) return refuse(admission.why);
   await updateTracking(env, (s) => {
     s.removed = s.removed.filter((u) => loginKey(u) !== loginKey(user));
     if (!s.added.some((u) => loginKey(u) === loginKey(user))) s.added.push(user);
   });
-  return ok(`@${user} is added to the patch team and kept there.`);
+  const as =
+    admission.as === "maintainer"
+      ? `an active maintainer of ${admission.repos.join(", ")}`
+      : "an outside expert named in the org's configuration";
+  return ok(`@${user} (${as}) is added to the patch team and kept there.`);
 };

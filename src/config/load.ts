@@ -45,6 +45,7 @@ function normalize(config: Config): Config {
   return {
     ...config,
     securityTeam: { ...config.securityTeam, members: config.securityTeam.members.map(strip) },
+    patchTeam: { ...config.patchTeam, outsideExperts: config.patchTeam.outsideExperts.map(strip) },
   };
 }
 

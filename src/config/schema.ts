@@ -115,9 +115,16 @@ export const configSchema = z
           .boolean()
           .default(false)
           .describe("Remove advisory collaborators who are neither desired nor added by command (need-to-know)"),
+        outsideExperts: z
+          .array(handle)
+          .max(200)
+          .default([])
+          .describe(
+            "Handles `/advisory add` admits though they maintain no active repository of the org (outside experts). Authority key: read only from the org's .github repository; shown on the tracking issue",
+          ),
       })
       .strict()
-      .default({ removeUnlisted: false })
+      .default({ removeUnlisted: false, outsideExperts: [] })
       .describe("How an advisory's collaborators are kept matched to the maintainers"),
     publish: z
       .object({

@@ -518,7 +518,8 @@ export const COMMAND_SPECS: { readonly [V in Verb]: CommandSpec<V> } = {
   add: {
     verb: "add",
     usage: "/advisory add @user",
-    summary: "Add an extra collaborator to the advisory, recorded on the tracking issue.",
+    summary:
+      "Add an active maintainer of an active repository of the org, or an outside expert named in `patchTeam.outsideExperts`, to the patch team; recorded on the tracking issue.",
     where: TRACKER,
     who: "security-team",
     examples: ["/advisory add @alice"],

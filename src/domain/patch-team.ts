@@ -100,6 +100,45 @@ export function describeGap(gap: StaffingGap, files: readonly string[]): string 
   }
 }
 
+/** Whether `/advisory add` may put someone on a patch team, and why not. */
+export type Admission =
+  | { admitted: true; as: "maintainer"; repos: string[] }
+  | { admitted: true; as: "outside-expert" }
+  | { admitted: false; why: string };
+
+/**
+ * The policy keeps the patch team "within the pool of ORAS project maintainers": `/advisory add`
+ * admits active maintainers of active repositories of the org, and the outside experts the org's
+ * configuration names. Anyone else is refused, with what the rosters say about them.
+ */
+export function admitToPatchTeam(
+  login: string,
+  repos: readonly RepoRosterState[],
+  inactive: readonly string[],
+  outsideExperts: readonly string[],
+): Admission {
+  const key = loginKey(login);
+  const sorted = [...repos].sort((a, b) => compareLogins(a.name, b.name));
+  const activeIn = sorted.filter((repo) => isActiveRepo(repo, inactive) && listed(repo.roster.active, key));
+  if (activeIn.length > 0) return { admitted: true, as: "maintainer", repos: activeIn.map((repo) => repo.name) };
+  if (outsideExperts.some((expert) => loginKey(expert) === key)) return { admitted: true, as: "outside-expert" };
+  const facts: string[] = [];
+  const onlyInactive = sorted
+    .filter((repo) => !isActiveRepo(repo, inactive) && listed(repo.roster.active, key))
+    .map((repo) => `${repo.name} (${repo.archived ? "archived" : "inactive"})`);
+  if (onlyInactive.length > 0) facts.push(`maintains only ${onlyInactive.join(", ")}`);
+  const retiredIn = sorted.filter((repo) => listed(repo.roster.emeritus, key)).map((repo) => repo.name);
+  if (retiredIn.length > 0) facts.push(`is emeritus in ${retiredIn.join(", ")}`);
+  const known = facts.length > 0 ? ` (@${displayLogin(login)} ${facts.join("; ")})` : "";
+  return {
+    admitted: false,
+    why:
+      `@${displayLogin(login)} is not an active maintainer of an active repository of the org${known}, ` +
+      "and is not named in `patchTeam.outsideExperts` of the org's configuration. The patch team stays within " +
+      "the maintainers; an org admin can name an outside expert there.",
+  };
+}
+
 export interface PatchTeamInput {
   /** The org (owner) of the advisory's repository. */
   org: string;

@@ -194,11 +194,26 @@ export function trackingTitle(first: TrackedAdvisory): string {
   return `[${first.ghsa}] Security advisory in ${first.repo}`;
 }
 
-export function renderTrackingBody(statuses: AdvisoryStatus[], state: TrackingState): string {
+/** What the tracking issue shows besides the advisories. */
+export interface TrackingExtras {
+  /** People added with `/advisory add` as outside experts (named in the org's `patchTeam.outsideExperts`). */
+  outsideExperts?: readonly string[];
+}
+
+export function renderTrackingBody(
+  statuses: AdvisoryStatus[],
+  state: TrackingState,
+  extras: TrackingExtras = {},
+): string {
   const parts: string[] = [];
   parts.push(
     "This issue tracks a vulnerability handled under the security policy. It is kept current by oras-advisory-bot; comment `/advisory help` for commands.",
   );
+  const experts = extras.outsideExperts ?? [];
+  if (experts.length > 0)
+    parts.push(
+      `Outside experts on the patch team (not maintainers; named in \`patchTeam.outsideExperts\` of the org's configuration): ${experts.map((e) => `@${e}`).join(" ")}`,
+    );
   if (state.hold)
     parts.push(
       `> [!WARNING]\n> On hold (automatic publication paused) by @${state.hold.by}: ${escapeCell(state.hold.reason)}`,

@@ -263,6 +263,15 @@ export function configErrors(view: OrgView): ConfigError[] {
   return errors;
 }
 
+/**
+ * The outside experts `/advisory add` admits: an authority key, so read only from the org's `.github`
+ * repository, never from a repository's own file (a broken or missing org file names nobody).
+ */
+export function outsideExperts(view: OrgView): string[] {
+  const own = view.configs.get(".github");
+  return own?.ok ? [...own.config.patchTeam.outsideExperts] : [];
+}
+
 /** A valid configuration as loaded. */
 export type OrgConfig = Extract<ConfigResult, { ok: true }>;
 

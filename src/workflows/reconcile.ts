@@ -7,6 +7,7 @@ import {
   reporterOf,
   statusOf,
 } from "../domain/advisory-plan.js";
+import { loginKey } from "../domain/handles.js";
 import { describeGap, desiredPatchTeam } from "../domain/patch-team.js";
 import type { Plan, Write } from "../domain/plan.js";
 import { recordMilestones } from "../domain/response-times.js";
@@ -26,7 +27,15 @@ import {
 import { type Applied, ApplyError, apply } from "../github/apply.js";
 import type { TrackingIssue } from "../github/tracker.js";
 import { advisoryRepo, type IssueComment, type RepositoryAdvisory } from "../github/types.js";
-import { configFor, type OrgView, type RunContext, securityTeam, type Tracker, trackerFor } from "./org-view.js";
+import {
+  configFor,
+  type OrgView,
+  outsideExperts,
+  type RunContext,
+  securityTeam,
+  type Tracker,
+  trackerFor,
+} from "./org-view.js";
 import { publicationStep } from "./publish.js";
 
 /** One vulnerability: its advisories (siblings share a tracking issue) and that issue, if any. */
@@ -371,7 +380,9 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       : Promise.resolve([]));
   const reminder = await acknowledgement(ctx, c, staffed, tracking, issueComments);
   const statuses = staffed.map((s) => s.status);
-  const body = renderTrackingBody(statuses, tracking);
+  const experts = outsideExperts(view);
+  const shown = { outsideExperts: tracking.added.filter((a) => experts.some((e) => loginKey(e) === loginKey(a))) };
+  const body = renderTrackingBody(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
   const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : [])];
@@ -383,7 +394,7 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
         ...where,
         title: trackingTitle({ ghsa: first.ghsa_id, repo: `${firstRepo.owner}/${firstRepo.repo}` }),
         // Notices are recorded once posted: a new issue records none until its notices are on it.
-        body: comments.length > 0 ? renderTrackingBody(statuses, { ...tracking, notices: [] }) : body,
+        body: comments.length > 0 ? renderTrackingBody(statuses, { ...tracking, notices: [] }, shown) : body,
         labels: [TRACKING_LABEL],
       },
       why: `track ${first.ghsa_id}`,

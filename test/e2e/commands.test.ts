@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
-import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
 import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
 
@@ -116,7 +116,7 @@ describe("slash commands", () => {
 
   it("add and remove are recorded on the tracking issue and kept through sweeps; the reporter cannot be removed", async () => {
     bed = await startBed();
-    seedOras(bed.sim);
+    seedOras(bed.sim, { config: `${ORG_CONFIG}patchTeam:\n  outsideExperts: [outsider]\n` });
     const { ghsa, issue } = await reportAndTrack(bed);
     const out = await say(
       bed,
@@ -134,6 +134,51 @@ describe("slash commands", () => {
     const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
     expect(state?.added).toEqual(["outsider"]);
     expect(state?.removed).toEqual(["TerryHowe"]);
+  });
+
+  it("add admits active maintainers of active repositories and the org's outside experts; anyone else is refused with the reason", async () => {
+    bed = await startBed();
+    seedOras(bed.sim, { config: `${ORG_CONFIG}patchTeam:\n  outsideExperts: ["@FeynmanZhou"]\n` });
+    // A repository's own file cannot name outside experts: that is the org's call.
+    bed.sim.world
+      .repo(ORG, "oras-go")
+      .files.set(".github/advisory-bot.yml", "_extends: .github\npatchTeam:\n  outsideExperts: [outsider]\n");
+    const { ghsa, issue } = await reportAndTrack(bed);
+    const out = await say(
+      bed,
+      TRACKER,
+      issue,
+      "sajay",
+      [
+        "/advisory add @wangxiaoxuan273", // maintainer of oras (another active repository)
+        "/advisory add @FeynmanZhou", // outside expert named in the org's configuration
+        "/advisory add @outsider", // named only in oras-go's own file
+        "/advisory add @deitch", // emeritus of oras-go, maintains nothing else
+        "/advisory add @SteveLasker", // owner of artifacts-spec (inactive) and of oras
+        "/advisory add @reporter1", // the reporter: already there as GitHub added them
+      ].join("\n"),
+    );
+    expect(out.entries.map((e) => e.ok)).toEqual([true, true, false, false, true, true]);
+    expect(out.entries[0]?.message).toBe(
+      "@wangxiaoxuan273 (an active maintainer of oras) is added to the patch team and kept there.",
+    );
+    expect(out.entries[1]?.message).toMatch(/outside expert named in the org's configuration/);
+    expect(out.entries[2]?.message).toBe(
+      "@outsider is not an active maintainer of an active repository of the org, and is not named in `patchTeam.outsideExperts` of the org's configuration. The patch team stays within the maintainers; an org admin can name an outside expert there.",
+    );
+    expect(out.entries[3]?.message).toMatch(
+      /^@deitch is not an active maintainer of an active repository of the org \(@deitch is emeritus in oras-go\)/,
+    );
+    expect(out.entries[5]?.message).toMatch(/reported this vulnerability/);
+    const team = bed.sim.world.getAdvisory(ghsa)!.collaborating_users;
+    expect(team).toEqual(expect.arrayContaining(["wangxiaoxuan273", "FeynmanZhou", "SteveLasker", "reporter1"]));
+    expect(team).not.toContain("outsider");
+    expect(team).not.toContain("deitch");
+    const body = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body ?? "";
+    expect(decodeState(body)?.added).toEqual(["wangxiaoxuan273", "FeynmanZhou", "SteveLasker"]);
+    expect(body).toMatch(
+      /Outside experts on the patch team \(not maintainers; named in `patchTeam\.outsideExperts` of the org's configuration\): @FeynmanZhou\n/,
+    );
   });
 
   it("commands in code blocks, quotes and HTML comments do nothing; a typo gets a suggestion", async () => {

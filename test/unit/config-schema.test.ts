@@ -11,10 +11,18 @@ describe("configuration schema", () => {
       maintainers: { files: ["OWNERS.md", "MAINTAINERS.md", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"] },
       inactive: [],
       intake: { acceptReports: true, privateFork: true, ackWithin: 14 },
-      patchTeam: { removeUnlisted: false },
+      patchTeam: { removeUnlisted: false, outsideExperts: [] },
       publish: { prereleases: false, waitFor: "all", together: false, annotateRelease: true },
       packages: {},
     });
+  });
+
+  it("outside experts are GitHub handles", () => {
+    expect(configSchema.parse({ patchTeam: { outsideExperts: ["@ada", "bob-b"] } }).patchTeam.outsideExperts).toEqual([
+      "@ada",
+      "bob-b",
+    ]);
+    expect(configSchema.safeParse({ patchTeam: { outsideExperts: ["bob_"] } }).success).toBe(false);
   });
 
   it("accepts the ORAS example from the product specification", () => {
@@ -24,7 +32,7 @@ describe("configuration schema", () => {
       maintainers: { files: ["OWNERS.md", "MAINTAINERS.md", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"] },
       inactive: ["artifacts-spec"],
       intake: { acceptReports: true, privateFork: true, ackWithin: 14 },
-      patchTeam: { removeUnlisted: false },
+      patchTeam: { removeUnlisted: false, outsideExperts: [] },
       publish: { prereleases: false, waitFor: "all", together: false, annotateRelease: true },
       packages: { "oras-go": { ecosystem: "go", name: "oras.land/oras-go/v2" } },
     });

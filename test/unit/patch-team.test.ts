@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   activeMaintainers,
+  admitToPatchTeam,
   auditSecurityTeam,
   type Collaborators,
   describeGap,
@@ -436,5 +437,36 @@ describe("security-team audit", () => {
 
   it("a member listed twice is reported once", () => {
     expect(auditSecurityTeam(["stranger", "Stranger"], repos, inactive)).toHaveLength(1);
+  });
+});
+
+describe("/advisory add stays within the maintainer pool", () => {
+  const repos = [
+    repo("oras-go", { "OWNERS.md": "Owners:\n- @ada\nEmeritus:\n- @emma\n", CODEOWNERS: "* @ada @emma\n" }),
+    repo("oras", { "MAINTAINERS.md": "Maintainers:\n- @Bill\n" }),
+    repo("oras-credentials-go", { "OWNERS.md": "Owners:\n- @sam\n" }, true),
+    repo("artifacts-spec", { "OWNERS.md": "Owners:\n- @steve\n" }),
+  ];
+
+  it("admits an active maintainer of any active repository of the org, case-insensitively", () => {
+    expect(admitToPatchTeam("bill", repos, [], [])).toEqual({ admitted: true, as: "maintainer", repos: ["oras"] });
+  });
+
+  it("admits an outside expert named in the configuration", () => {
+    expect(admitToPatchTeam("Expert", repos, [], ["expert"])).toEqual({ admitted: true, as: "outside-expert" });
+  });
+
+  it("refuses emeritus people (even when a derived CODEOWNERS lists them), maintainers of archived or inactive repositories, and strangers, saying why", () => {
+    const emma = admitToPatchTeam("emma", repos, [], []);
+    expect(emma).toMatchObject({ admitted: false, why: expect.stringContaining("@emma is emeritus in oras-go") });
+    const sam = admitToPatchTeam("sam", repos, ["artifacts-spec"], []);
+    expect(sam).toMatchObject({
+      admitted: false,
+      why: expect.stringContaining("maintains only oras-credentials-go (archived)"),
+    });
+    const steve = admitToPatchTeam("steve", repos, ["artifacts-spec"], []);
+    expect(steve).toMatchObject({ admitted: false, why: expect.stringContaining("artifacts-spec (inactive)") });
+    const stranger = admitToPatchTeam("mallory", repos, [], ["expert"]);
+    expect(stranger).toMatchObject({ admitted: false, why: expect.stringContaining("patchTeam.outsideExperts") });
   });
 });
