@@ -257,8 +257,8 @@ export function checkRosters(
       org,
       check: "roster warnings",
       status: "warn",
-      detail: `${warnings.length} line(s) not understood, e.g. ${sample.join("; ")}`,
-      fix: "Write entries as `- Full Name (@handle)` under an Owners:/Maintainers: heading, or `* @handle` rules in CODEOWNERS.",
+      detail: `${warnings.length} roster line(s) not understood or contradicting another file, e.g. ${sample.join("; ")}`,
+      fix: "Write entries as `- Full Name (@handle)` under an Owners:/Maintainers: heading, or `* @handle` rules in CODEOWNERS; remove former maintainers from files that still list them (a CODEOWNERS derived from OWNERS.md). See docs/rosters.md.",
     });
   }
   if (findings.length === 0) {

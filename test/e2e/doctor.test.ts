@@ -92,6 +92,26 @@ describe("doctor against the simulator", () => {
     ]);
   });
 
+  it("reports an emeritus owner a derived CODEOWNERS still lists, and a roster line it cannot read", async () => {
+    sim = await createSimulator({ seed: 15 });
+    seedOras(sim);
+    const go = sim.world.repo(ORG, "oras-go");
+    go.files.set("CODEOWNERS", "# Derived from OWNERS.md\n* @shizhMSFT @qweeah @Wwwsylvia @deitch\n");
+    go.files.set("MAINTAINERS.md", "Maintainers:\n- Nameless Person\n");
+    const report = await doctor();
+
+    const rosters = report.findings.filter((f) => f.check === "roster warnings");
+    expect(rosters).toEqual([
+      expect.objectContaining({
+        status: "warn",
+        detail: expect.stringContaining(
+          "oras-go/CODEOWNERS:2 @deitch is listed as active here but as emeritus in OWNERS.md:11; treated as emeritus",
+        ),
+      }),
+    ]);
+    expect(rosters[0]?.detail).toContain("oras-go/MAINTAINERS.md:2 list entry without an @handle");
+  });
+
   it("reports an invalid configuration with its path and the repositories it skips", async () => {
     sim = await createSimulator({ seed: 14 });
     seedOras(sim, { config: "tracker:\n  repo: security-response\npublish:\n  waitFor: sometimes\n" });
