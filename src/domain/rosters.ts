@@ -66,7 +66,9 @@ const MAX_LINE = 2000;
 const MAX_WARNINGS = 50;
 const WARNING_TEXT_MAX = 120;
 /** Largest roster read; real rosters are a few KiB. Larger files are a warning and yield nobody. */
-const MAX_ROSTER = 256 * 1024;
+const MAX_ROSTER = 128 * 1024;
+/** Largest markdown roster: GFM parsing is linear but costs far more per byte than the line readers. */
+const MAX_MARKDOWN = 64 * 1024;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 
@@ -209,6 +211,11 @@ export function parseRoster(path: string, text: string): Roster {
       return out.build();
     }
     const format = detectRosterFormat(path, text);
+    if (format === "markdown" && text.length > MAX_MARKDOWN) {
+      const out = new RosterBuilder(path, lines);
+      out.warn(1, `markdown roster larger than ${MAX_MARKDOWN / 1024} KiB ignored: nobody is read from it`);
+      return out.build();
+    }
     switch (format) {
       case "codeowners":
         return parseCodeowners(path, lines);
@@ -299,7 +306,19 @@ const MENTION = /(?<![A-Za-z0-9._%+=/\\-])@([A-Za-z0-9_.-]+)(?:\/([A-Za-z0-9_.-]
 const PROFILE_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/?#\s]+)\/?$/i;
 const PROFILE_IN_TEXT =
   /(?:^|[^A-Za-z0-9.-])(?:https?:\/\/)?(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/?(?=$|[\s)>\]"'?#,;])/gi;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
+/** A domain after an `@`: a label, a dot, another label (sticky: checked at one position only). */
+const EMAIL_DOMAIN = /[A-Za-z0-9-]+\.[A-Za-z0-9]/y;
+const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
+
+/** Whether a text contains an email address; linear (a regex search for one would not be). */
+function hasEmail(text: string): boolean {
+  for (let at = text.indexOf("@"); at >= 0; at = text.indexOf("@", at + 1)) {
+    if (at === 0 || !EMAIL_LOCAL.test(text[at - 1] ?? "")) continue;
+    EMAIL_DOMAIN.lastIndex = at + 1;
+    if (EMAIL_DOMAIN.test(text)) return true;
+  }
+  return false;
+}
 /** OCI style: `Name <email> (handle)` — a bare handle in parentheses after an email. */
 const OCI_HANDLE = /\(\s*@?([A-Za-z0-9_.-]+)\s*\)\s*$/;
 
@@ -427,7 +446,7 @@ function inlineLines(children: readonly PhrasingContent[]): InlineLine[] {
     for (const node of nodes) {
       switch (node.type) {
         case "text":
-          if (EMAIL.test(node.value)) current().email = true;
+          if (hasEmail(node.value)) current().email = true;
           addText(node.value);
           break;
         case "break":
@@ -627,7 +646,7 @@ function plainLine(text: string): InlineLine {
   const profiles: string[] = [];
   for (const m of text.matchAll(PROFILE_IN_TEXT)) if (m[1] !== undefined) profiles.push(m[1]);
   // Email addresses are not mentions: hide them before looking for @handles.
-  const email = EMAIL.test(text);
+  const email = hasEmail(text);
   return { text, profiles: mentions(text.replace(/<[^<>]*>/g, " <email> ")).length > 0 ? [] : profiles, email };
 }
 

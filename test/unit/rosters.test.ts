@@ -11,6 +11,8 @@ import {
 } from "../../src/domain/rosters.js";
 
 const logins = (people: { login: string }[]) => people.map((p) => p.login);
+/** Properties that parse markdown hundreds of times get room on a busy machine (no speed is asserted). */
+const PROPERTY_TIMEOUT = 120_000;
 const keys = (list: string[]) => [...new Set(list.map((s) => s.toLowerCase()))].sort();
 
 // ---------------------------------------------------------------------------------------------
@@ -398,47 +400,55 @@ describe("mergeRosters", () => {
 // Properties: any roster rendered from a set of people parses back to exactly that set.
 
 describe("round trips (property)", () => {
-  it("OWNERS.md with Owners and Emeritus sections", () => {
-    fc.assert(
-      fc.property(
-        ownersAndEmeritusArb.chain(({ active, emeritus }) =>
-          fc.record({
-            active: fc.constant(active),
-            emeritus: fc.constant(emeritus),
-            activeList: listArb(active),
-            emeritusList: listArb(emeritus),
-            headings: fc.boolean(),
-          }),
+  it(
+    "OWNERS.md with Owners and Emeritus sections",
+    () => {
+      fc.assert(
+        fc.property(
+          ownersAndEmeritusArb.chain(({ active, emeritus }) =>
+            fc.record({
+              active: fc.constant(active),
+              emeritus: fc.constant(emeritus),
+              activeList: listArb(active),
+              emeritusList: listArb(emeritus),
+              headings: fc.boolean(),
+            }),
+          ),
+          ({ active, emeritus, activeList, emeritusList, headings }) => {
+            // After a blank line, four spaces of indentation make a markdown code block, not a list.
+            const unindent = (list: string) => list.replace(/^ {4}/gm, "  ");
+            const text = headings
+              ? `# Owners\n\n## Owners\n\n${unindent(activeList)}\n\n## Emeritus\n\n${unindent(emeritusList)}\n`
+              : `# Owners\n\nOwners:\n${activeList}\n\nEmeritus:\n${emeritusList}\n`;
+            const roster = parseRoster("OWNERS.md", text);
+            expect(logins(roster.active)).toEqual(active.map((p) => p.login));
+            expect(logins(roster.emeritus)).toEqual(emeritus.map((p) => p.login));
+            expect(roster.warnings).toEqual([]);
+          },
         ),
-        ({ active, emeritus, activeList, emeritusList, headings }) => {
-          // After a blank line, four spaces of indentation make a markdown code block, not a list.
-          const unindent = (list: string) => list.replace(/^ {4}/gm, "  ");
-          const text = headings
-            ? `# Owners\n\n## Owners\n\n${unindent(activeList)}\n\n## Emeritus\n\n${unindent(emeritusList)}\n`
-            : `# Owners\n\nOwners:\n${activeList}\n\nEmeritus:\n${emeritusList}\n`;
-          const roster = parseRoster("OWNERS.md", text);
-          expect(logins(roster.active)).toEqual(active.map((p) => p.login));
-          expect(logins(roster.emeritus)).toEqual(emeritus.map((p) => p.login));
-          expect(roster.warnings).toEqual([]);
-        },
-      ),
-    );
-  });
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("MAINTAINERS.md", () => {
-    fc.assert(
-      fc.property(
-        peopleArb(1).chain((people) => fc.tuple(fc.constant(people), listArb(people))),
-        ([people, list]) => {
-          const text = `# Maintainers\n\nMaintainers:\n${list}\n\nOwners are also maintainers.\n`;
-          const roster = parseRoster("MAINTAINERS.md", text);
-          expect(logins(roster.active)).toEqual(people.map((p) => p.login));
-          expect(roster.emeritus).toEqual([]);
-          expect(roster.warnings).toEqual([]);
-        },
-      ),
-    );
-  });
+  it(
+    "MAINTAINERS.md",
+    () => {
+      fc.assert(
+        fc.property(
+          peopleArb(1).chain((people) => fc.tuple(fc.constant(people), listArb(people))),
+          ([people, list]) => {
+            const text = `# Maintainers\n\nMaintainers:\n${list}\n\nOwners are also maintainers.\n`;
+            const roster = parseRoster("MAINTAINERS.md", text);
+            expect(logins(roster.active)).toEqual(people.map((p) => p.login));
+            expect(roster.emeritus).toEqual([]);
+            expect(roster.warnings).toEqual([]);
+          },
+        ),
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
   it("CODEOWNERS with several pattern lines", () => {
     const patternArb = fc.constantFrom("*", "/docs/", "*.go", "/cmd/oras/", "**/README.md", "/internal/\\ space/");
@@ -612,22 +622,30 @@ const fragmentArb = fc.oneof(
 );
 
 describe("parsing never throws (property)", () => {
-  it("on arbitrary strings, including lone surrogates", () => {
-    fc.assert(
-      fc.property(pathArb, fc.string({ unit: "binary", maxLength: 400 }), (path, text) => {
-        expectWellFormed(parseRoster(path, text));
-      }),
-    );
-  });
+  it(
+    "on arbitrary strings, including lone surrogates",
+    () => {
+      fc.assert(
+        fc.property(pathArb, fc.string({ unit: "binary", maxLength: 400 }), (path, text) => {
+          expectWellFormed(parseRoster(path, text));
+        }),
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("on text assembled from the formats' own punctuation", () => {
-    fc.assert(
-      fc.property(pathArb, fc.array(fragmentArb, { maxLength: 80 }), (path, fragments) => {
-        expectWellFormed(parseRoster(path, fragments.join("")));
-      }),
-      { numRuns: 500 },
-    );
-  });
+  it(
+    "on text assembled from the formats' own punctuation",
+    () => {
+      fc.assert(
+        fc.property(pathArb, fc.array(fragmentArb, { maxLength: 80 }), (path, fragments) => {
+          expectWellFormed(parseRoster(path, fragments.join("")));
+        }),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
   it("on huge input, quickly", () => {
     const huge = [
@@ -639,6 +657,10 @@ describe("parsing never throws (property)", () => {
       "* @a @b\n".repeat(100_000),
       `<!--${" ".repeat(1_000_000)}`,
       `- ${"(".repeat(1_000_000)}`,
+      // Just under the caps: long runs that a regex search for an email address would scan quadratically.
+      `${"a".repeat(1999)}\n`.repeat(60),
+      `${"a@".repeat(999)}\n`.repeat(60),
+      `<${"a.".repeat(999)}\n`.repeat(60),
     ];
     const started = Date.now();
     for (const text of huge) {
