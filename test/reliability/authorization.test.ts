@@ -45,7 +45,7 @@ const LINE: Record<Verb, string> = {
   accept: "/advisory accept",
   fork: "/advisory fork",
   sync: "/advisory sync",
-  add: "/advisory add @reporter2",
+  add: "/advisory add @wangxiaoxuan273", // a maintainer of another active repository: admissible
   remove: "/advisory remove @reporter2",
   severity: "/advisory severity high",
   cvss: "/advisory cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
