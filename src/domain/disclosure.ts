@@ -11,6 +11,7 @@
  *
  * Pure: no I/O, no clock.
  */
+import { MIN_DETAIL_WORDS, readDescription } from "./description.js";
 
 /** The part of a vulnerability entry this module reads (`repository-advisory-vulnerability`). */
 export interface DisclosureVulnerability {
@@ -53,151 +54,70 @@ export interface DisclosureProblem {
   message: string;
 }
 
-/** Kinds of description section the check recognizes. */
-export type SectionKind = "overview" | "details" | "fix" | "workaround" | "references";
+export { headingKinds, parseSections, readDescription, type Section, type SectionKind } from "./description.js";
 
-/**
- * Words in a heading that give its meaning, matched case-insensitively on whole words.
- * "Mitigation" is a workaround, not a fix: it never satisfies the fix requirement.
- */
-const SECTION_WORDS: Record<SectionKind, readonly string[]> = {
-  overview: ["impact", "overview", "summary"],
-  details: ["details", "detail", "description", "poc", "proof of concept", "root cause"],
-  fix: ["patches", "patch", "patched", "fix", "fixes", "fixed", "remediation", "resolution", "solution"],
-  workaround: ["workaround", "workarounds", "mitigation", "mitigations"],
-  references: ["references", "reference", "resources", "links"],
-};
-
-const KINDS = Object.keys(SECTION_WORDS) as SectionKind[];
-
-/** The kinds a heading's text stands for (possibly several, e.g. "Summary and details"). */
-export function headingKinds(title: string): SectionKind[] {
-  const words = ` ${title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim()} `;
-  return KINDS.filter((kind) => SECTION_WORDS[kind].some((w) => words.includes(` ${w} `)));
+/** GitHub's advisory template, filled in: the example a blocked notice gives. */
+export function disclosureExample(version = "<version>"): string {
+  return [
+    "```markdown",
+    "### Impact",
+    "What kind of vulnerability it is, who is affected, and how it works: the affected component or",
+    "function, and what an attacker can do with it.",
+    "",
+    "### Patches",
+    `Fixed in ${version}. Users should upgrade to ${version} or later.`,
+    "",
+    "### Workarounds",
+    "Optional: how users can protect themselves without upgrading.",
+    "",
+    "### References",
+    "Links to the fix and to further reading.",
+    "```",
+  ].join("\n");
 }
 
-export interface Section {
-  /** 1–6 for `#` headings; 7 for a bold line (`**Impact**`), which nests under any `#` heading. */
-  level: number;
-  kinds: SectionKind[];
-  /** True when the section has content of its own: text other than headings, comments, placeholders. */
-  hasContent: boolean;
+/** Problems that only an edit to the advisory's description fixes. */
+export const DESCRIPTION_PROBLEMS: ReadonlySet<DisclosureProblemCode> = new Set([
+  "missing-overview",
+  "missing-details",
+  "missing-fix",
+]);
+
+/** What the description lacks, by meaning (see `description.ts`), in plain words. Never quotes it. */
+function descriptionProblems(description: string): DisclosureProblem[] {
+  const reading = readDescription(description);
+  const problems: DisclosureProblem[] = [];
+  if (!reading.describes) {
+    problems.push({
+      code: "missing-overview",
+      message:
+        reading.overviewSection === "empty"
+          ? "the description's '### Impact' (overview) section is empty — write what the vulnerability is and who is affected"
+          : "the description does not say what the vulnerability is — add an overview under a '### Impact' heading: what kind of vulnerability it is and who is affected",
+    });
+  }
+  if (!reading.detailsSection && reading.describingWords < MIN_DETAIL_WORDS) {
+    problems.push({
+      code: "missing-details",
+      message:
+        "the description says too little about how the vulnerability works — under '### Impact' (or a '### Details' heading), name the affected component or function and what an attacker can do with it",
+    });
+  }
+  if (reading.fixSection !== "content" && !reading.fixStatement) {
+    const fix =
+      "name the release that fixes it and what users should upgrade to (e.g. 'Fixed in 2.6.1. Users should upgrade to 2.6.1.')";
+    problems.push({
+      code: "missing-fix",
+      message:
+        reading.fixSection === "empty"
+          ? `the description's fix section is empty — under '### Patches', ${fix}`
+          : reading.fixSection === "negated"
+            ? `the description's fix section says there is no fix — once the fixing release is out, under '### Patches', ${fix}`
+            : `the description does not say how users get the fix — add a '### Patches' section: ${fix}`,
+    });
+  }
+  return problems;
 }
-
-const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-/** A line that starts with a bold label: `**Impact**`, `**Impact:**`, `__Patches__: upgrade to …`. */
-const BOLD_LABEL = /^ {0,3}(\*\*|__)(.+?)\1[ \t]*:?[ \t]*(.*)$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-
-/**
- * An italic prompt line such as GitHub's advisory template leaves in place
- * (`_Has the problem been patched? What versions should users upgrade to?_`): not content.
- */
-const PLACEHOLDER = /^\s*([_*])[^_*].*\?\s*\1\s*$/;
-
-interface Heading {
-  line: number;
-  level: number;
-  kinds: SectionKind[];
-  inlineText: string;
-}
-
-/**
- * Split a markdown description into its sections. Headings inside fenced code blocks are text.
- * A bold line counts as a heading only when it names a recognized section; otherwise it is text.
- */
-export function parseSections(markdown: string): Section[] {
-  // HTML comments never count as content; drop them first (they may span lines).
-  const lines = markdown.replace(/<!--[\s\S]*?(?:-->|$)/g, "").split(/\r?\n/);
-  const headings: Heading[] = [];
-  const fenced: boolean[] = [];
-  let fence: string | null = null;
-  lines.forEach((line, index) => {
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== null) {
-      fenced[index] = true;
-      if (fenceMatch?.[1] !== undefined && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length) {
-        fence = null;
-      }
-      return;
-    }
-    if (fenceMatch?.[1] !== undefined) {
-      fence = fenceMatch[1];
-      fenced[index] = true;
-      return;
-    }
-    fenced[index] = false;
-    const atx = ATX_HEADING.exec(line);
-    if (atx?.[1] !== undefined) {
-      headings.push({ line: index, level: atx[1].length, kinds: headingKinds(atx[2] ?? ""), inlineText: "" });
-      return;
-    }
-    const bold = BOLD_LABEL.exec(line);
-    if (bold?.[2] !== undefined) {
-      const kinds = headingKinds(bold[2]);
-      if (kinds.length > 0) headings.push({ line: index, level: 7, kinds, inlineText: bold[3] ?? "" });
-    }
-  });
-
-  // A nested heading's own line says nothing, except the text after a bold label (`**Fix**: upgrade`).
-  const headingText = new Map(headings.map((h) => [h.line, h.inlineText]));
-  return headings.map((heading, i) => {
-    const next = headings.slice(i + 1).find((h) => h.level <= heading.level);
-    const end = next?.line ?? lines.length;
-    let hasContent = isContent(heading.inlineText);
-    for (let n = heading.line + 1; n < end && !hasContent; n++) {
-      const inline = headingText.get(n);
-      if (inline !== undefined) hasContent = isContent(inline);
-      else hasContent = fenced[n] === true ? isCode(lines[n] ?? "") : isContent(lines[n] ?? "");
-    }
-    return { level: heading.level, kinds: heading.kinds, hasContent };
-  });
-}
-
-/** Any line inside a code block is content, except the fence markers themselves. */
-function isCode(line: string): boolean {
-  return line.trim() !== "" && !FENCE.test(line);
-}
-
-function isContent(line: string): boolean {
-  const text = line.trim();
-  if (text === "" || PLACEHOLDER.test(text)) return false;
-  // A line of only markdown punctuation (a rule, an empty list item, an empty quote) says nothing.
-  return /[\p{L}\p{N}]/u.test(text);
-}
-
-const SECTION_PROBLEMS: ReadonlyArray<{
-  kind: SectionKind;
-  code: DisclosureProblemCode;
-  what: string;
-  heading: string;
-  says: string;
-}> = [
-  {
-    kind: "overview",
-    code: "missing-overview",
-    what: "overview",
-    heading: "### Impact",
-    says: "what kind of vulnerability it is and who is affected",
-  },
-  {
-    kind: "details",
-    code: "missing-details",
-    what: "details",
-    heading: "### Details",
-    says: "how the vulnerability works and which component is affected",
-  },
-  {
-    kind: "fix",
-    code: "missing-fix",
-    what: "fix",
-    heading: "### Patches",
-    says: "which release fixes it and what users should upgrade to",
-  },
-];
 
 function hasCvssVector(advisory: DisclosureAdvisory): boolean {
   const vectors = [
@@ -229,24 +149,15 @@ function tidyReason(reason: string): string {
 /**
  * Every reason the advisory may not be published yet; an empty list means it passes.
  *
- * Checks, in this order: an overview/impact section, a details section and a fix section in the
- * description, each with content (an empty section, or one holding only the template's prompt, is
- * missing; a workarounds section is optional); a severity or CVSS vector; at least one affected
- * package; a vulnerable version range and patched versions for each; not on hold.
+ * Checks, in this order: the description says what the vulnerability is (an overview), says enough
+ * about how it works (details: a details section, or enough prose — GitHub's `### Impact` carries
+ * both), and says the fix (a fix section with content, or a fix statement such as "upgrade to 2.6.1"
+ * anywhere in its prose; a workaround alone is not a fix), judged by meaning in `description.ts`;
+ * a severity or CVSS vector; at least one affected package; a vulnerable version range and patched
+ * versions for each; not on hold.
  */
 export function disclosureCheck(advisory: DisclosureAdvisory, state: DisclosureState): DisclosureProblem[] {
-  const problems: DisclosureProblem[] = [];
-  const sections = parseSections(advisory.description ?? "");
-
-  for (const item of SECTION_PROBLEMS) {
-    const matching = sections.filter((s) => s.kinds.includes(item.kind));
-    if (matching.some((s) => s.hasContent)) continue;
-    const message =
-      matching.length === 0
-        ? `description has no ${item.what} section — add a '${item.heading}' heading that says ${item.says}`
-        : `the description's ${item.what} section is empty — under '${item.heading}', write ${item.says}`;
-    problems.push({ code: item.code, message });
-  }
+  const problems: DisclosureProblem[] = descriptionProblems(advisory.description ?? "");
 
   if (blank(advisory.severity) && !hasCvssVector(advisory)) {
     problems.push({

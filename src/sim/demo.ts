@@ -83,6 +83,8 @@ export interface AdvisoryView {
   fork: string | null;
   forkPending: boolean;
   tracking: TrackingView | null;
+  /** The description's `###` headings, in order (GitHub's template: Impact, Patches, Workarounds, References). */
+  headings: string[];
 }
 
 export interface PlayedStep {
@@ -201,8 +203,26 @@ async function commandFacts(ctx: DemoContext, label: string, user: string, body:
   ];
 }
 
-const COMPLETE = (fix: string) =>
-  `### Impact\nA crafted reference string crashes the resolver.\n\n### Details\nThe parser indexes past the end of the input.\n\n### Patches\nFixed in ${fix}.\n`;
+/**
+ * A maintainer's draft written in GitHub's own advisory template: Impact (the overview and the
+ * details), Patches, Workarounds, References. It passes the disclosure check as it is.
+ */
+export const GITHUB_TEMPLATE = (fix: string) =>
+  [
+    "### Impact",
+    "A crafted reference string crashes the resolver of oras-go: the reference parser indexes past the end",
+    "of its input, so any program that resolves a reference a user supplies can be made to panic.",
+    "",
+    "### Patches",
+    `Fixed in ${fix}. Users should upgrade to ${fix} or later.`,
+    "",
+    "### Workarounds",
+    "Validate references with `registry.ParseReference` before resolving them.",
+    "",
+    "### References",
+    `- https://github.com/oras-project/oras-go/releases/tag/${fix}`,
+    "",
+  ].join("\n");
 
 export const DEMO_STEPS: DemoStep[] = [
   {
@@ -327,13 +347,13 @@ export const DEMO_STEPS: DemoStep[] = [
       ];
       const a = ctx.sim.createAdvisoryByHand(ORG, "oras-go", "shizhMSFT", {
         summary: "Resolver crash on crafted reference",
-        description: COMPLETE("v2.6.1"),
+        description: GITHUB_TEMPLATE("v2.6.1"),
         severity: "medium",
         vulnerabilities: vuln("2.6.1"),
       });
       const b = ctx.sim.createAdvisoryByHand(ORG, "oras-go", "shizhMSFT", {
         summary: "Unbounded blob read",
-        description: COMPLETE("v2.7.0"),
+        description: GITHUB_TEMPLATE("v2.7.0"),
         severity: "low",
         vulnerabilities: vuln("2.7.0"),
       });
@@ -354,7 +374,7 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     title: "oras-go v2.6.1 is released",
     story:
-      "release.published: the app lists oras-go's drafts once and checks each. The 2.6.1 draft passes the disclosure check and is published, and the release notes link it; the report is fixed too but its description has no fix section, so it is not published and its tracking issue says why; the 2.7.0 draft waits.",
+      "release.published: the app lists oras-go's drafts once and checks each. The 2.6.1 draft, written in GitHub's own advisory template (Impact, Patches, Workarounds, References), passes the disclosure check and is published, and the release notes link it; the report is fixed too but its description never says how users get the fix, so it is not published and its tracking issue says what to add; the 2.7.0 draft waits.",
     after: 24 * 60,
     async play(ctx) {
       await ctx.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", body: "Bug fixes.", author: "qweeah" });
@@ -549,6 +569,10 @@ function viewOf(sim: Simulator, label: string, ghsa: string): AdvisoryView | nul
     fork: a.private_fork,
     forkPending: a.forkPending !== null,
     tracking: trackingIssueOf(sim, ghsa),
+    headings: (a.description ?? "")
+      .split("\n")
+      .filter((line) => line.startsWith("### "))
+      .map((line) => line.slice(4).trim()),
   };
 }
 

@@ -7,7 +7,7 @@
  * the repository's releases from GitHub — never from a cache, a payload or the org view.
  */
 import type { Config } from "../config/schema.js";
-import type { DisclosureProblem } from "../domain/disclosure.js";
+import { DESCRIPTION_PROBLEMS, type DisclosureProblem, disclosureExample } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
 import { publicationReadiness } from "../domain/releases.js";
@@ -164,8 +164,24 @@ function blockedComment(ghsa: string, tags: string[], problems: DisclosureProble
     "",
     ...problems.map((p) => `- ${p.message}`),
     "",
+    ...descriptionHelp(tags, problems),
     "Fix these on the advisory, then comment `/advisory publish` (or wait for the next sweep).",
   ].join("\n");
+}
+
+/**
+ * When the description lacks something: what the policy asks of it, with GitHub's own advisory
+ * template, filled in for this release, as the example.
+ */
+function descriptionHelp(tags: string[], problems: DisclosureProblem[]): string[] {
+  if (!problems.some((p) => DESCRIPTION_PROBLEMS.has(p.code))) return [];
+  const version = tags[0]?.replace(/^v/i, "");
+  return [
+    "The description should say what the vulnerability is and who is affected, how it works, and how users get the fix (usually an upgrade; a workaround is optional). GitHub's advisory template covers all of it; for example:",
+    "",
+    disclosureExample(version),
+    "",
+  ];
 }
 
 /**

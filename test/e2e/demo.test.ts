@@ -76,6 +76,13 @@ describe("npm run demo: the lifecycle as a timeline", () => {
       "draft",
     ]);
     expect(release?.writes.filter((w) => w.what.includes("state: published"))).toHaveLength(1);
+    // the advisory published on release day is written in GitHub's own template, with no Details heading
+    expect(release?.advisories.find((a) => a.label === "2.6.1 draft")?.headings).toEqual([
+      "Impact",
+      "Patches",
+      "Workarounds",
+      "References",
+    ]);
 
     // 9–10. published by command after the fix, and the CLI sibling on its own release
     const final = steps.at(-1)?.advisories;

@@ -132,11 +132,14 @@ describe("publication only after the fixing release", () => {
       bed.sim.world.listComments(ORG, TRACKER, issue.number).filter((c) => c.body.includes("cannot be published yet"));
     expect(notices()).toHaveLength(1);
     const notice = notices()[0]!.body;
-    expect(notice).toMatch(/details section/);
-    expect(notice).toMatch(/fix section/);
+    expect(notice).toMatch(/says too little about how the vulnerability works/);
+    expect(notice).toMatch(/does not say how users get the fix/);
+    // GitHub's own template, filled in for the fixing release, is the example of what to add
+    expect(notice).toMatch(/GitHub's advisory template covers all of it/);
+    expect(notice).toContain("### Patches\nFixed in 2.6.1. Users should upgrade to 2.6.1 or later.");
     expect(notice).toContain("@shizhMSFT"); // the patch team is mentioned (the author, as reporter, is not)
     expect(notice).not.toContain("Memory exhaustion");
-    expect(trackingIssue(bed, a.ghsa_id)?.body).toMatch(/Blockers \| description has no details section/);
+    expect(trackingIssue(bed, a.ghsa_id)?.body).toMatch(/Blockers \| the description says too little/);
 
     await bed.bot.sweepAll(); // same day: the notice is not repeated
     expect(notices()).toHaveLength(1);

@@ -60,13 +60,18 @@ describe("disclosureCheck", () => {
     expect(disclosureCheck(complete({ description }), ON)).toEqual([]);
   });
 
-  it.each<[string, string]>([
-    ["missing-overview", "### Details\nThe parser trusts the path.\n\n### Patches\nUpgrade to 2.6.1.\n"],
-    ["missing-details", "### Impact\nPath traversal.\n\n### Patches\nUpgrade to 2.6.1.\n"],
-    ["missing-fix", "### Impact\nPath traversal.\n\n### Details\nThe parser trusts the path.\n"],
-  ])("reports %s", (code, description) => {
+  it.each<[string[], string]>([
+    [["missing-overview", "missing-details"], "### Patches\nUpgrade to 2.6.1.\n"],
+    [["missing-details"], "### Impact\nPath traversal.\n\n### Patches\nUpgrade to 2.6.1.\n"],
+    [["missing-fix"], "### Impact\nPath traversal.\n\n### Details\nThe parser trusts the path.\n"],
+  ])("reports %j", (expected, description) => {
     const problems = disclosureCheck(complete({ description }), ON);
-    expect(codes(problems)).toEqual([code]);
+    expect(codes(problems)).toEqual(expected);
+  });
+
+  it("takes a details section as describing the vulnerability, with no overview heading", () => {
+    const description = "### Details\nThe parser trusts the path.\n\n### Patches\nUpgrade to 2.6.1.\n";
+    expect(disclosureCheck(complete({ description }), ON)).toEqual([]);
   });
 
   it("names the fix in each message", () => {
@@ -82,7 +87,7 @@ describe("disclosureCheck", () => {
     expect(byCode["missing-overview"]).toMatch(/'### Impact'/);
     expect(byCode["missing-details"]).toMatch(/'### Details'/);
     expect(byCode["missing-fix"]).toBe(
-      "description has no fix section — add a '### Patches' heading that says which release fixes it and what users should upgrade to",
+      "the description does not say how users get the fix — add a '### Patches' section: name the release that fixes it and what users should upgrade to (e.g. 'Fixed in 2.6.1. Users should upgrade to 2.6.1.')",
     );
     expect(byCode["missing-severity"]).toMatch(/\/advisory severity/);
     expect(byCode["missing-severity"]).toMatch(/\/advisory cvss/);
@@ -186,13 +191,9 @@ _Are there any links users can visit to find out more?_
       expect(codes(disclosureCheck(complete({ description: workaround }), ON))).toEqual(["missing-fix"]);
     });
 
-    it("does not take plain text naming a section for a heading", () => {
+    it("reads plain prose by meaning: a fix statement counts, a thin description does not", () => {
       const description = "Impact: path traversal. Details: not cleaned. Patches: upgrade to 2.6.1.";
-      expect(codes(disclosureCheck(complete({ description }), ON))).toEqual([
-        "missing-overview",
-        "missing-details",
-        "missing-fix",
-      ]);
+      expect(codes(disclosureCheck(complete({ description }), ON))).toEqual(["missing-details"]);
     });
 
     it("never quotes the description in a message", () => {
@@ -350,7 +351,18 @@ describe("headingKinds", () => {
     ["Workarounds", ["workaround"]],
     ["References", ["references"]],
     ["Summary and details", ["overview", "details"]],
-    ["Credits", []],
+    ["Credits", ["credits"]],
+    ["Root cause", ["details"]],
+    ["Proof of Concept", ["details"]],
+    ["Reproduction", ["details"]],
+    ["Affected Versions", ["overview"]],
+    ["Affected Component", ["overview", "details"]],
+    ["Recommended Fix", ["fix"]],
+    ["Suggested Remediation", ["fix"]],
+    ["Upgrade", ["fix"]],
+    ["Attack-surface boundary", ["details"]],
+    ["Timeline", ["credits"]],
+    ["Unrelated words", []],
     ["Impacted", []],
     ["Prefix", []],
   ])("%j → %j", (title, kinds) => {
