@@ -2,8 +2,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
+import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
-import { TRACKING_LABEL } from "./domain/tracking.js";
+import { type Notice, TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
@@ -14,6 +15,7 @@ import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
+import { EmbargoWatch } from "./workflows/embargo-watch.js";
 import { KeyedLock, orgKey } from "./workflows/lock.js";
 import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
 import { RecentSet } from "./workflows/recent.js";
@@ -73,14 +75,23 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
-  const handle = <C extends EventContext & { octokit: unknown }>(handler: (context: C) => Promise<EventReport>) =>
+  const handle = <C extends EventContext & { octokit: unknown }>(
+    handler: (context: C) => Promise<EventReport>,
+    label?: string,
+  ) =>
     instrument<C>(
       (context) => {
         useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
         return handler(context);
       },
-      { handled, ...(metrics ? { observe: (event, outcome, ms) => metrics.delivery(event, outcome, ms) } : {}) },
+      {
+        handled,
+        ...(label ? { label } : {}),
+        ...(metrics ? { observe: (event, outcome, ms) => metrics.delivery(event, outcome, ms) } : {}),
+      },
     );
+  // The embargo watch's index of unpublished advisories, kept from the last read of each org.
+  const embargo = new EmbargoWatch();
   const steps: OrgStep[] = [
     (ctx, view, cases) =>
       reconcileDashboard(
@@ -93,6 +104,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         ),
       ),
     (ctx, view) => reconcileAudit(ctx, view),
+    async (_ctx, view) => {
+      embargo.learn(view, true);
+      return { writes: 0 };
+    },
     ...(metrics
       ? [
           async (ctx: RunContext, view: OrgView) => {
@@ -196,12 +211,21 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
    * Reconciles the cases an event concerns, in an org installation; user accounts are not served. The
    * view holds only the advisories in `scope` (and their siblings), so every case in it is one to reconcile.
    */
-  const reconcileFor = async (context: Context, org: string, scope: AdvisoryScope): Promise<EventReport> => {
+  const reconcileFor = async (
+    context: Context,
+    org: string,
+    scope: AdvisoryScope,
+    notices?: ReadonlyMap<string, readonly Notice[]>,
+  ): Promise<EventReport> => {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () => reconcileOrg(ctx, await readOrg(ctx, scope)));
+    const results = await lock.run(orgKey(org), async () => {
+      const view = await readOrg(ctx, scope);
+      embargo.learn(view, false);
+      return reconcileOrg(ctx, view, notices);
+    });
     if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
     const writes = results.reduce((n, r) => n + r.writes, 0);
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
@@ -279,8 +303,130 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
             },
           }),
         );
+        // A new watched phrase is taken into the embargo watch's index at once.
+        if (report.outcome === "done" && /^\s*\/advisory\s+watch\b/im.test(payload.comment.body)) {
+          await lock.run(orgKey(org), async () =>
+            embargo.learn(await readOrg(ctx, { kind: "read", advisories: [] }), false),
+          );
+        }
         return { outcome: report.outcome, detail: report.detail };
       }),
+    );
+
+    /**
+     * The embargo watch: public text that names an unpublished advisory gets a notice on its private
+     * tracking issue. Decided from the payload against the index; text that names nothing reads nothing.
+     */
+    const watchPublic = async (
+      context: Context,
+      repository: { private: boolean; name: string; owner: { login: string } | null },
+      sender: string,
+      seen: ReadonlyArray<{ text: string; place: PublicPlace }>,
+    ): Promise<EventReport> => {
+      if (repository.private) return { outcome: "ignored", detail: "not public" };
+      const probot = probotRef;
+      if (!probot) return { outcome: "ignored", detail: "not loaded" };
+      const org = repository.owner?.login ?? "";
+      if (sender === (await appLogin(probot))) return { outcome: "ignored", detail: "caused by the app itself" };
+      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+      const notices = new Map<string, Notice[]>();
+      const named: Array<{ repo: string; ghsa: string }> = [];
+      for (const { text, place } of seen) {
+        for (const match of await embargo.matches(ctx, [text])) {
+          const key = match.advisory.ghsa.toLowerCase();
+          if (!notices.has(key))
+            named.push({ repo: match.advisory.repo.split("/")[1] ?? "", ghsa: match.advisory.ghsa });
+          notices.set(key, [...(notices.get(key) ?? []), embargoNotice(match, place)]);
+        }
+      }
+      if (named.length === 0) return { outcome: "ignored", detail: "names no unpublished advisory" };
+      context.log.warn(
+        { org, advisories: named.map((n) => n.ghsa), where: seen[0]?.place.ref },
+        "embargo watch: public text names an unpublished advisory",
+      );
+      return reconcileFor(context, org, { kind: "named", advisories: named }, notices);
+    };
+
+    probot.on(
+      ["pull_request.opened", "pull_request.edited"],
+      handle(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        const pr = payload.pull_request;
+        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+          {
+            text: `${pr.title}\n${pr.body ?? ""}`,
+            place: {
+              kind: "pull request",
+              ref: `${payload.repository.full_name}#${pr.number}`,
+              url: pr.html_url,
+              actor: payload.sender?.login ?? "",
+            },
+          },
+        ]);
+      }, "embargo-watch"),
+    );
+
+    probot.on(
+      ["issues.opened", "issues.edited"],
+      handle(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        const issue = payload.issue;
+        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+          {
+            text: `${issue.title}\n${issue.body ?? ""}`,
+            place: {
+              kind: "issue",
+              ref: `${payload.repository.full_name}#${issue.number}`,
+              url: issue.html_url,
+              actor: payload.sender?.login ?? "",
+            },
+          },
+        ]);
+      }, "embargo-watch"),
+    );
+
+    probot.on(
+      "push",
+      handle(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        return watchPublic(
+          context,
+          payload.repository,
+          payload.sender?.login ?? "",
+          payload.commits.map((commit) => ({
+            text: commit.message,
+            place: {
+              kind: "commit",
+              ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
+              url: commit.url,
+              actor: commit.author.username ?? payload.sender?.login ?? "",
+            },
+          })),
+        );
+      }, "embargo-watch"),
+    );
+
+    probot.on(
+      ["release.created", "release.edited"],
+      handle(async (context) => {
+        const { payload } = context;
+        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+        if (!payload.release.draft) return { outcome: "ignored", detail: "not a draft release" };
+        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+          {
+            text: `${payload.release.name ?? ""}\n${payload.release.body ?? ""}`,
+            place: {
+              kind: "draft release",
+              ref: `${payload.repository.full_name} ${payload.release.tag_name}`,
+              url: payload.release.html_url,
+              actor: payload.sender?.login ?? "",
+            },
+          },
+        ]);
+      }, "embargo-watch"),
     );
 
     probot.on(

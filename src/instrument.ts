@@ -40,6 +40,8 @@ export function instrument<C extends EventContext>(
   options: {
     now?: () => number;
     handled?: { has(id: string): boolean; add(id: string): void };
+    /** Names this handler when several handle one event, so each has its own duplicate check. */
+    label?: string;
     /** Told the outcome and duration of every delivery (metrics). */
     observe?: (event: string, outcome: Outcome, durationMs: number) => void;
   } = {},
@@ -47,9 +49,14 @@ export function instrument<C extends EventContext>(
   const now = options.now ?? (() => performance.now());
   return async (context) => {
     const started = now();
-    const base = { event: context.name, delivery: context.id, ...describe(context.payload) };
+    const base = {
+      event: context.name,
+      delivery: context.id,
+      ...(options.label ? { handler: options.label } : {}),
+      ...describe(context.payload),
+    };
     // A delivery handled successfully before (GitHub retries, a redelivery) has nothing left to do.
-    const key = `${context.id}:${context.name}`;
+    const key = `${context.id}:${context.name}${options.label ? `:${options.label}` : ""}`;
     if (options.handled?.has(key)) {
       context.log.info(
         { ...base, outcome: "ignored", detail: "duplicate delivery", durationMs: 0 },

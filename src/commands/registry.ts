@@ -22,6 +22,7 @@ import { remove } from "./remove.js";
 import { severity } from "./severity.js";
 import { status } from "./status.js";
 import { sync } from "./sync.js";
+import { watch } from "./watch.js";
 
 export const HANDLERS: { readonly [V in Verb]: Handler<V> } = {
   help,
@@ -39,6 +40,7 @@ export const HANDLERS: { readonly [V in Verb]: Handler<V> } = {
   credit,
   hold,
   unhold,
+  watch,
   publish,
   create,
   "also-affects": alsoAffects,

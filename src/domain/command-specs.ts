@@ -25,6 +25,7 @@ export const VERBS = [
   "credit",
   "hold",
   "unhold",
+  "watch",
   "publish",
   "create",
   "also-affects",
@@ -56,6 +57,7 @@ export const CREDIT_TYPES = [
 export type CreditType = (typeof CREDIT_TYPES)[number];
 
 import { PACKAGE_ECOSYSTEMS, type PackageEcosystem } from "./ecosystems.js";
+import { MAX_WATCH_PHRASE, MIN_WATCH_PHRASE } from "./embargo-watch.js";
 
 export { PACKAGE_ECOSYSTEMS, type PackageEcosystem };
 
@@ -104,6 +106,10 @@ export interface RepoArgs {
   /** Owner, when written as `owner/repo`; handlers accept only the installation's own org. */
   owner?: string;
 }
+export interface WatchArgs {
+  /** The phrase, words joined by single spaces. */
+  phrase: string;
+}
 export interface CreateArgs extends RepoArgs {
   severity?: Severity;
 }
@@ -132,6 +138,7 @@ export interface CommandArgsByVerb {
   credit: CreditArgs;
   hold: ReasonArgs;
   unhold: NoArgs;
+  watch: WatchArgs;
   publish: NoArgs;
   create: CreateArgs;
   "also-affects": AlsoAffectsArgs;
@@ -377,6 +384,14 @@ const holdArgs = tokens.transform((t, ctx): ReasonArgs => {
   return reason === undefined ? {} : { reason };
 });
 
+const watchArgs = tokens.transform((t, ctx): WatchArgs => {
+  const phrase = t.join(" ");
+  if (phrase.length < MIN_WATCH_PHRASE || phrase.length > MAX_WATCH_PHRASE) {
+    return fail(ctx, `expected a phrase of ${MIN_WATCH_PHRASE} to ${MAX_WATCH_PHRASE} characters`);
+  }
+  return { phrase };
+});
+
 const userArgs = tokens.transform((t, ctx): UserArgs => {
   const [user, ...extra] = t;
   if (user === undefined) return fail(ctx, "expected a GitHub user such as @alice");
@@ -608,6 +623,16 @@ export const COMMAND_SPECS: { readonly [V in Verb]: CommandSpec<V> } = {
     examples: ["/advisory unhold"],
     args: noArgs,
     format: none,
+  },
+  watch: {
+    verb: "watch",
+    usage: "/advisory watch <phrase>",
+    summary: "Also report public pull requests, issues, commits and draft releases that contain this phrase.",
+    where: TRACKER,
+    who: "security-team",
+    examples: ["/advisory watch layer title traversal", "/advisory watch oras pull --output"],
+    args: watchArgs,
+    format: (a) => a.phrase,
   },
   publish: {
     verb: "publish",

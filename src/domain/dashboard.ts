@@ -47,6 +47,8 @@ export interface DashboardInput {
   /** Configuration errors, already formatted (`formatConfigError`), with the repository they concern. */
   configErrors?: ReadonlyArray<{ repository: string; text: string }>;
   rosterWarnings?: readonly RosterWarning[];
+  /** Public places that named an open advisory (embargo watch notices); the section is left out when none. */
+  embargoSightings?: ReadonlyArray<{ ghsa: string; place: string }>;
   /** Response times of the org (the last 90 days); the section is left out when absent. */
   responseTimes?: ResponseSummary;
   /** Fixing release and blockers per GHSA id (lower case); missing → "—". */
@@ -256,12 +258,26 @@ function warningsSection(warnings: readonly RosterWarning[]): string {
   return ["## Roster warnings", "", "Lines of roster files the app could not read:", "", ...lines].join("\n");
 }
 
+function embargoSection(sightings: ReadonlyArray<{ ghsa: string; place: string }>): string {
+  const lines = [...sightings]
+    .sort((a, b) => byText(a.ghsa, b.ghsa) || byText(a.place, b.place))
+    .map((s) => `- ${code(s.ghsa.toUpperCase())} named in public at ${code(s.place)}`);
+  return [
+    "## Embargo watch",
+    "",
+    "Public text that named an unpublished advisory (details on its tracking issue):",
+    "",
+    ...lines,
+  ].join("\n");
+}
+
 /** The dashboard issue's body, ending with the hidden marker. Same input, same bytes. */
 export function renderDashboard(input: DashboardInput): string {
   const intro = `Every open (triage or draft) repository security advisory of **${input.org}**, kept current by oras-advisory-bot. Ages are in working days (Monday to Friday, UTC); the advisories of one vulnerability share a row.`;
   return [
     intro,
     advisoriesSection(dashboardRows(input)),
+    ...(input.embargoSightings && input.embargoSightings.length > 0 ? [embargoSection(input.embargoSightings)] : []),
     ...(input.responseTimes ? [renderResponseTimes(input.responseTimes)] : []),
     configSection(input.configErrors ?? []),
     warningsSection(input.rosterWarnings ?? []),

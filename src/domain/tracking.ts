@@ -38,6 +38,8 @@ export interface TrackingState {
   notices: string[];
   /** Per GHSA (lower case), when the app first saw the advisory accepted and its patch team complete. */
   milestones: Record<string, RecordedMilestones>;
+  /** Phrases the embargo watch looks for in public text, added by `/advisory watch`. */
+  watch: string[];
 }
 
 export function newTrackingState(advisories: TrackedAdvisory[], now: Date): TrackingState {
@@ -54,6 +56,7 @@ export function newTrackingState(advisories: TrackedAdvisory[], now: Date): Trac
     managed: {},
     notices: [],
     milestones: {},
+    watch: [],
   };
 }
 
@@ -106,6 +109,7 @@ export function decodeState(body: string | null | undefined): TrackingState | nu
         if (typeof m.staffedAt === "string") out.staffedAt = m.staffedAt;
         return out;
       }),
+      watch: strings(raw.watch),
     };
   } catch {
     return null;
@@ -150,6 +154,7 @@ export function mergeTrackingStates(keep: TrackingState, other: TrackingState): 
     managed: { ...other.managed, ...keep.managed },
     notices: union(keep.notices, other.notices),
     milestones: { ...other.milestones, ...keep.milestones },
+    watch: union(keep.watch, other.watch),
   };
 }
 

@@ -415,6 +415,27 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    title: "A public pull request names the embargoed advisory",
+    story:
+      "A contributor opens a public pull request titled with the report's GHSA id before it is published. The embargo watch decides from the payload and posts a notice on the private tracking issue: who, where, what matched. Nothing is said in public.",
+    after: 10,
+    async play(ctx) {
+      const ghsa = ctx.ghsa("2.7.0 draft");
+      const pr = await ctx.sim.openPullRequest(ORG, "oras-go", "eager-contributor", {
+        title: `Fix ${ghsa}: reject absolute layer titles`,
+      });
+      await ctx.sim.idle();
+      const notice = ctx.sim.world
+        .listIssues(ORG, TRACKER)
+        .flatMap((i) => i.comments.map((c) => ({ issue: i.number, body: c.body })))
+        .find((c) => c.body.startsWith("**Embargo watch**") && c.body.includes(`oras-go#${pr.number}`));
+      return [
+        `public PR  oras-go#${pr.number} "Fix ${ghsa}: …" by @eager-contributor`,
+        notice ? `notice     security-response#${notice.issue}: ${notice.body.split("\n")[0]}` : "notice     none",
+      ];
+    },
+  },
+  {
     title: "The dashboard's response times",
     story:
       "The next sweep refreshes the pinned dashboard. Its response-times section tells maintainers and foundations how long reports waited for each step over the last 90 days, beside what the policy promises; `npm run report` gives the same per advisory.",

@@ -340,8 +340,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     async openPullRequest(owner, repo, user, pr) {
       const i = world.createIssue(owner, repo, user, { ...pr, isPull: true });
-      // a real PR fires pull_request.opened; the simulator records the PR without that event
-      return { id: "", event: "pull_request", action: "opened", status: 0, number: i.number };
+      const res = await send(hooks.pullRequest("opened", i, user));
+      return { ...res, number: i.number };
     },
     async comment(owner, repo, issueNumber, user, body) {
       const c = world.createComment(world.issue(owner, repo, issueNumber), user, body);

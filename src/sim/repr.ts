@@ -427,6 +427,82 @@ export class Repr {
     return out;
   }
 
+  /** A pull request (an issue record with `isPull`) in the shape of GitHub's `pull_request` webhook object. */
+  pullRequest(i: IssueRecord): Json {
+    const repo = this.world.repoByKey(i.repo);
+    const full = `${repo.owner}/${repo.name}`;
+    const api = `${this.api}/repos/${full}`;
+    const self = `${api}/pulls/${i.number}`;
+    const html = `${this.html}/${full}/pull/${i.number}`;
+    const link = (href: string) => ({ href });
+    const side = (ref: string, sha: string) => ({
+      label: `${repo.owner}:${ref}`,
+      ref,
+      repo: this.repo(repo),
+      sha,
+      user: this.user(repo.owner),
+    });
+    return {
+      url: self,
+      id: i.id,
+      node_id: i.node_id,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: `${api}/issues/${i.number}`,
+      commits_url: `${self}/commits`,
+      review_comments_url: `${self}/comments`,
+      review_comment_url: `${api}/pulls/comments{/number}`,
+      comments_url: `${api}/issues/${i.number}/comments`,
+      statuses_url: `${api}/statuses/${repo.headSha}`,
+      number: i.number,
+      state: i.state,
+      locked: i.locked,
+      title: i.title,
+      user: this.user(i.user),
+      body: i.body,
+      labels: [],
+      milestone: null,
+      active_lock_reason: null,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      closed_at: i.closed_at,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: side(`patch-${i.number}`, repo.headSha),
+      base: side("main", repo.headSha),
+      _links: {
+        self: link(self),
+        html: link(html),
+        issue: link(`${api}/issues/${i.number}`),
+        comments: link(`${api}/issues/${i.number}/comments`),
+        review_comments: link(`${self}/comments`),
+        review_comment: link(`${api}/pulls/comments{/number}`),
+        commits: link(`${self}/commits`),
+        statuses: link(`${api}/statuses/${repo.headSha}`),
+      },
+      author_association: this.association(repo, i.user),
+      auto_merge: null,
+      draft: false,
+      merged: false,
+      mergeable: null,
+      rebaseable: null,
+      mergeable_state: "unknown",
+      merged_by: null,
+      comments: this.world.issueComments(i).length,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 0,
+      changed_files: 1,
+    };
+  }
+
   association(repo: RepoRecord, login: string): string {
     const org = this.world.orgs.get(repo.owner.toLowerCase());
     const member = org?.members.get(login.toLowerCase());

@@ -163,6 +163,14 @@ export class Webhooks {
     return ["issues", { action, issue: this.repr.issue(i), ...extra, ...this.common(repo, sender) }];
   }
 
+  pullRequest(action: "opened" | "edited", i: IssueRecord, sender: string, extra: Json = {}): [string, Json] {
+    const repo = this.world.repoByKey(i.repo);
+    return [
+      "pull_request",
+      { action, number: i.number, pull_request: this.repr.pullRequest(i), ...extra, ...this.common(repo, sender) },
+    ];
+  }
+
   comment(action: "created" | "edited", commentId: number, sender: string, extra: Json = {}): [string, Json] {
     const c = this.world.comments.get(commentId)!;
     const i = this.world.issues.get(c.issueId)!;

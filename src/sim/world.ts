@@ -1118,6 +1118,7 @@ export const DEFAULT_PERMISSIONS: Record<string, string> = {
 export const DEFAULT_EVENTS = [
   "repository_advisory",
   "release",
+  "pull_request",
   "push",
   "issues",
   "issue_comment",

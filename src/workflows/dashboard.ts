@@ -1,5 +1,6 @@
 import { formatConfigError } from "../config/errors.js";
 import { type AdvisoryExtra, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
+import { embargoSightings } from "../domain/embargo-watch.js";
 import type { Plan } from "../domain/plan.js";
 import { summarize } from "../domain/response-times.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";
@@ -109,6 +110,15 @@ function siblingsOf(view: OrgView): string[][] {
   return out;
 }
 
+/** Embargo-watch sightings recorded on the open tracking issues. */
+function sightingsOf(view: OrgView): Array<{ ghsa: string; place: string }> {
+  const out: Array<{ ghsa: string; place: string }> = [];
+  for (const tracker of view.trackers.values())
+    for (const issue of tracker.issues)
+      if (issue.open && issue.tracking) out.push(...embargoSightings(issue.tracking.notices));
+  return out;
+}
+
 /** The dashboard body for the org as the view shows it. */
 export function dashboardBody(ctx: RunContext, view: OrgView, extra?: ReadonlyMap<string, AdvisoryExtra>): string {
   return renderDashboard({
@@ -118,6 +128,7 @@ export function dashboardBody(ctx: RunContext, view: OrgView, extra?: ReadonlyMa
       return { repo: `${owner}/${repo}`, advisory };
     }),
     siblings: siblingsOf(view),
+    embargoSightings: sightingsOf(view),
     configErrors: configErrors(view).map((e) => ({ repository: e.repository, text: formatConfigError(e) })),
     rosterWarnings: view.rosterWarnings,
     responseTimes: summarize(orgTimelines(view), { now: ctx.now, ackWithin: ackWithinOf(view) }),

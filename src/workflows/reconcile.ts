@@ -315,7 +315,12 @@ async function unposted(
  * something differs), then the tracking issue is created or brought up to date. Invalid configuration
  * skips the advisory; a refused write is noted on the tracking issue and the rest proceeds.
  */
-export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Promise<CaseResult> {
+export async function reconcileCase(
+  ctx: RunContext,
+  view: OrgView,
+  c: Case,
+  notices?: ReadonlyMap<string, readonly Notice[]>,
+): Promise<CaseResult> {
   const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [] };
   const first = c.advisories[0];
   if (!first) return result;
@@ -379,13 +384,18 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
         })
       : Promise.resolve([]));
   const reminder = await acknowledgement(ctx, c, staffed, tracking, issueComments);
+  // Notices a trigger brought (the embargo watch), each posted once.
+  const asked = c.advisories
+    .flatMap((a) => notices?.get(a.ghsa_id.toLowerCase()) ?? [])
+    .filter((n, i, all) => !tracking.notices.includes(n.key) && all.findIndex((m) => m.key === n.key) === i);
+  tracking.notices.push(...asked.map((n) => n.key));
   const statuses = staffed.map((s) => s.status);
   const experts = outsideExperts(view);
   const shown = { outsideExperts: tracking.added.filter((a) => experts.some((e) => loginKey(e) === loginKey(a))) };
   const body = renderTrackingBody(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
-  const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : [])];
+  const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : []), ...asked];
   if (!c.issue) {
     if (!anyOpen) return result;
     plan.push({
@@ -469,11 +479,15 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
 }
 
 /** Reconciles every case of the view; one failure never stops the rest. */
-export async function reconcileOrg(ctx: RunContext, view: OrgView): Promise<CaseResult[]> {
+export async function reconcileOrg(
+  ctx: RunContext,
+  view: OrgView,
+  notices?: ReadonlyMap<string, readonly Notice[]>,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const c of casesOf(view)) {
     try {
-      results.push(await reconcileCase(ctx, view, c));
+      results.push(await reconcileCase(ctx, view, c, notices));
     } catch (err) {
       ctx.log.error({ case: c.key, err }, "reconcile failed");
       results.push({

@@ -92,7 +92,11 @@ describe("npm run demo: the lifecycle as a timeline", () => {
     expect(sorted(final?.find((a) => a.ghsa === ghsa)?.collaborators ?? [])).toEqual(sorted(FINAL_TEAM));
     expect(text).toContain("unknown routes: 0");
 
-    // 11. the dashboard's response times: both published advisories went out the day of their release
+    // 11. the embargo watch: one private notice, nothing public (the bed fails on any public leak)
+    const watch = byTitle("A public pull request names the embargoed advisory")?.facts.join("\n") ?? "";
+    expect(watch).toMatch(/notice {5}security-response#\d+: \*\*Embargo watch\*\*: public text names GHSA-/);
+
+    // 12. the dashboard's response times: both published advisories went out the day of their release
     const times = byTitle("The dashboard's response times")?.facts.join("\n") ?? "";
     expect(times).toContain("| Report → first response |");
     expect(times).toMatch(/\| Fixing release → advisory published \| 0 \| 0 \| \d+ \| same day \| 0 \|/);

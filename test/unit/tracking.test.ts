@@ -121,6 +121,7 @@ describe("merging a duplicate tracking issue's state", () => {
         [go.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:01Z" },
         [cli.ghsa.toLowerCase()]: { acceptedAt: "2026-11-20T10:00:03Z" },
       },
+      watch: [],
     });
   });
 
