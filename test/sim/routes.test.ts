@@ -242,7 +242,7 @@ describe("simulator: every implemented route conforms to GitHub's OpenAPI descri
     results.push(opened, commented);
     results.push(await sim.editComment(owner, repo, commented.comment_id, "qweeah", "/advisory status"));
     const pr = await sim.openPullRequest(owner, repo, "qweeah", { title: "Fix" });
-    results.push(await sim.comment(owner, repo, pr.number, "sajay", "/advisory publish"));
+    results.push(pr, await sim.comment(owner, repo, pr.number, "sajay", "/advisory publish"));
     results.push(await sim.archive(owner, "oras"), await sim.unarchive(owner, "oras"));
     results.push(await sim.addTeamMember(owner, "security", "tarunbhardwaj"));
     results.push(await sim.removeTeamMember(owner, "security", "tarunbhardwaj"));
@@ -269,6 +269,7 @@ describe("simulator: every implemented route conforms to GitHub's OpenAPI descri
       "issues.opened",
       "issue_comment.created",
       "issue_comment.edited",
+      "pull_request.opened",
       "issue_comment.created",
       "repository.archived",
       "repository.unarchived",
@@ -288,7 +289,7 @@ describe("simulator: every implemented route conforms to GitHub's OpenAPI descri
       modified: ["OWNERS.md"],
       removed: ["CODEOWNERS"],
     });
-    const prComment = got[10]!.payload as { issue: { pull_request?: unknown } };
+    const prComment = got[11]!.payload as { issue: { pull_request?: unknown } };
     expect(prComment.issue.pull_request).toBeDefined();
     const edited = got[9]!.payload as { changes: { body: { from: string } } };
     expect(edited.changes.body.from).toBe("/advisory help");

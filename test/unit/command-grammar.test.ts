@@ -593,6 +593,11 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     .map(([user, type]): Command => ({ verb: "credit", args: { user, type } })),
   reasonArb.map((reason): Command => ({ verb: "hold", args: withReason({}, reason) })),
   fc
+    .array(wordArb, { minLength: 1, maxLength: 6 })
+    .map((w) => w.join(" "))
+    .filter((phrase) => phrase.length >= 4 && phrase.length <= 100)
+    .map((phrase): Command => ({ verb: "watch", args: { phrase } })),
+  fc
     .tuple(repoArb, fc.option(severityArb, { nil: undefined }))
     .map(([repo, severity]): Command => ({ verb: "create", args: severity ? { ...repo, severity } : repo })),
   fc

@@ -36,6 +36,7 @@ describe("the command registry", () => {
       credit: [["tracker-issue"], "patch-team"],
       hold: [["tracker-issue"], "security-team"],
       unhold: [["tracker-issue"], "security-team"],
+      watch: [["tracker-issue"], "security-team"],
       publish: [["tracker-issue", "pull-request"], "security-team"],
       create: [["tracker-issue"], "security-team"],
       "also-affects": [["tracker-issue"], "security-team"],
