@@ -4,7 +4,7 @@ import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
-import { type Notice, TRACKING_LABEL } from "./domain/tracking.js";
+import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
@@ -119,6 +119,17 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   ];
   let probotRef: Probot | undefined;
   let botLogin: Promise<string> | undefined;
+  let stateKey: Promise<StateKey> | undefined;
+
+  // The tracking-state key: from STATE_SECRET, else derived from the webhook secret (Probot signs with it,
+  // so the secret itself is never read here). Never logged.
+  const appStateKey = (probot: Probot): Promise<StateKey> => {
+    const secret = deps.settings.stateSecret;
+    stateKey ??= secret
+      ? Promise.resolve(deriveStateKey(secret))
+      : probot.webhooks.sign(STATE_KEY_LABEL).then((sig) => Buffer.from(sig.replace(/^sha256=/, ""), "hex"));
+    return stateKey;
+  };
   let sweeping: Promise<SweepSummary> | undefined;
 
   const appLogin = (probot: Probot): Promise<string> => {
@@ -145,6 +156,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     now: deps.now(),
     dryRun: deps.settings.dryRun,
     botLogin: await appLogin(probot),
+    stateKey: await appStateKey(probot),
   });
 
   const sweepAll = async (): Promise<SweepSummary> => {

@@ -19,6 +19,11 @@ const envSchema = z.object({
     .min(16, "METRICS_TOKEN must be at least 16 characters")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  STATE_SECRET: z
+    .string()
+    .min(16, "STATE_SECRET must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** Process-wide settings of the app, read once from the environment. */
@@ -33,6 +38,11 @@ export interface Settings {
   metrics?: boolean;
   /** Bearer token `GET /metrics` requires; unset = no token asked (METRICS=true alone). */
   metricsToken?: string | undefined;
+  /**
+   * Secret the tracking-state key is derived from; unset = derived from the webhook secret (every
+   * Probot app has one). Changing it is a key rotation: see "Rotating the state key" in the README.
+   */
+  stateSecret?: string | undefined;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
@@ -47,5 +57,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     sweepToken: parsed.data.SWEEP_TOKEN,
     metrics: parsed.data.METRICS || parsed.data.METRICS_TOKEN !== undefined,
     metricsToken: parsed.data.METRICS_TOKEN,
+    stateSecret: parsed.data.STATE_SECRET,
   };
 }

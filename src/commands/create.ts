@@ -5,6 +5,7 @@ import type { PackageEcosystem } from "../domain/ecosystems.js";
 import { EMPTY_MANIFESTS, type ResolvedPackage, resolvePackage } from "../domain/packages.js";
 import type { Plan } from "../domain/plan.js";
 import { newTrackingState, TRACKING_LABEL } from "../domain/tracking.js";
+import { escapeUntrusted } from "../domain/untrusted.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { readListedManifests } from "../github/manifests.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
@@ -128,7 +129,10 @@ export async function makeTrackingIssue(
       op: "issue.comment",
       params: {
         ...where,
-        body: `Original report text, kept here when this issue became the tracking issue:\n\n${body
+        body: `Original report text, kept here when this issue became the tracking issue:\n\n${escapeUntrusted(
+          body,
+          "block",
+        )
           .split("\n")
           .map((l) => `> ${l}`)
           .join("\n")}`,
@@ -154,7 +158,10 @@ export async function makeTrackingIssue(
       title: env.place.issue.title,
       body,
       open: true,
+      byApp: false,
+      stateComment: null,
       tracking,
+      unverified: null,
     },
   });
 }

@@ -119,10 +119,10 @@ export async function updateTracking(env: CommandEnv, change: (state: TrackingSt
   return result.writes;
 }
 
-/** Re-reads the case's advisories from GitHub (after a command changed them) and reconciles the case. */
-export async function refreshCase(env: CommandEnv): Promise<void> {
+/** Re-reads the case's advisories from GitHub, and updates the org view with them. */
+export async function readCase(env: CommandEnv): Promise<RepositoryAdvisory[]> {
   const c = env.trackingCase;
-  if (!c) return;
+  if (!c) return [];
   const advisories = await Promise.all(
     c.advisories.map(async (a) => {
       const { owner, repo, ghsa_id } = where(a);
@@ -134,6 +134,14 @@ export async function refreshCase(env: CommandEnv): Promise<void> {
     if (at === -1) env.view.advisories.push(a);
     else env.view.advisories[at] = a;
   }
+  return advisories;
+}
+
+/** Re-reads the case's advisories from GitHub (after a command changed them) and reconciles the case. */
+export async function refreshCase(env: CommandEnv): Promise<void> {
+  const c = env.trackingCase;
+  if (!c) return;
+  const advisories = await readCase(env);
   const next: Case = { ...c, advisories };
   env.trackingCase = next;
   await reconcileCase(env.ctx, env.view, next);

@@ -13,6 +13,7 @@
 import { compareLogins, loginKey } from "./handles.js";
 import type { AuditFinding } from "./patch-team.js";
 import type { Plan } from "./plan.js";
+import { escapeUntrusted } from "./untrusted.js";
 
 export const AUDIT_TITLE = "Security team audit";
 /** Hidden marker that ends the audit issue's body. */
@@ -62,11 +63,11 @@ export interface AuditReport {
 }
 
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+  return `\`${escapeUntrusted(text, "code")}\``;
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return escapeUntrusted(text, "inline");
 }
 
 function teamName(org: string, slug: string): string {

@@ -4,7 +4,10 @@
  * edited comment runs only the commands that are new, and a redelivered one runs nothing twice. The
  * memory lives on GitHub, not in the app.
  */
-const MARKER = /<!--\s*oras-advisory-bot:reply\s+([A-Za-z0-9_-]+)\s*-->/;
+import { escapeUntrusted } from "./untrusted.js";
+
+/** The reply marker, only as the last thing of a comment the app wrote. */
+const MARKER = /<!-- oras-advisory-bot:reply ([A-Za-z0-9_-]{1,1000000}) -->\s*$/;
 
 export interface CommandOutcome {
   ok: boolean;
@@ -29,7 +32,8 @@ export function normalizeCommand(text: string): string {
 }
 
 export function renderReply(memory: ReplyMemory): string {
-  const blocks = memory.entries.map((e) => `> ${e.text}\n\n${e.ok ? "✅" : "❌"} ${e.message}`);
+  // The command line is what a person typed: quoted through the one escaping function, it can form no marker.
+  const blocks = memory.entries.map((e) => `> ${escapeUntrusted(e.text)}\n\n${e.ok ? "✅" : "❌"} ${e.message}`);
   const marker = Buffer.from(
     JSON.stringify({ c: memory.commentId, r: memory.ran, e: memory.entries }),
     "utf8",
@@ -37,9 +41,13 @@ export function renderReply(memory: ReplyMemory): string {
   return `${blocks.join("\n\n")}\n\n<!-- oras-advisory-bot:reply ${marker} -->`;
 }
 
-/** The memory a reply carries, or null when the body is not one of the app's replies. */
+/**
+ * The memory a reply carries, or null when the body is not one of the app's replies. Only the marker
+ * that ends the body counts; callers pass only comments the app wrote.
+ */
 export function parseReply(body: string | null | undefined): ReplyMemory | null {
-  const match = body ? MARKER.exec(body) : null;
+  const at = body ? body.lastIndexOf("<!-- oras-advisory-bot:reply ") : -1;
+  const match = body && at !== -1 ? MARKER.exec(body.slice(at)) : null;
   if (!match?.[1]) return null;
   try {
     const raw = JSON.parse(Buffer.from(match[1], "base64url").toString("utf8")) as {

@@ -13,6 +13,7 @@ import { compareLogins, loginKey } from "./handles.js";
 import { type ResponseSummary, renderResponseTimes } from "./response-times.js";
 import type { RosterWarning } from "./rosters.js";
 import { ageInWorkingDays } from "./schedule.js";
+import { escapeUntrusted } from "./untrusted.js";
 
 export const DASHBOARD_TITLE = "Security advisories dashboard";
 /** Hidden marker that ends the dashboard's body. */
@@ -189,12 +190,12 @@ export function dashboardRows(input: DashboardInput): DashboardRow[] {
 
 /** Text safe inside a table cell. */
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return escapeUntrusted(text, "inline");
 }
 
 /** Text from repository files shown as code, so it can neither mention anyone nor break the layout. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+  return `\`${escapeUntrusted(text, "code")}\``;
 }
 
 const NONE = "—";

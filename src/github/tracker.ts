@@ -1,4 +1,11 @@
-import { decodeState, TRACKING_LABEL, type TrackingState } from "../domain/tracking.js";
+import { loginKey } from "../domain/handles.js";
+import {
+  readStateMarker,
+  type StateKey,
+  type StateReading,
+  TRACKING_LABEL,
+  type TrackingState,
+} from "../domain/tracking.js";
 import type { Octokit } from "./types.js";
 
 export interface TrackingIssue {
@@ -7,17 +14,37 @@ export interface TrackingIssue {
   title: string;
   body: string;
   open: boolean;
-  /** Decoded state; null when the marker is missing or unreadable. */
+  /** Whether the app opened the issue: its state then lives at the end of the body, else in the state comment. */
+  byApp: boolean;
+  /** The app's comment carrying the state of an issue a person opened; null when there is none (yet). */
+  stateComment: { id: number; body: string } | null;
+  /** The state, only when its signature verifies; null otherwise. */
   tracking: TrackingState | null;
+  /**
+   * Set when the issue shows a state that does not verify (edited, forged, signed under a rotated key,
+   * or missing from an issue the app opened): what it claims, never obeyed, and a fingerprint of it.
+   */
+  unverified: { claimed: TrackingState | null; fingerprint: string } | null;
 }
 
 const GHSA = /GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}/gi;
 
+function byLogin(user: { login: string } | null | undefined, botLogin: string): boolean {
+  return user !== null && user !== undefined && loginKey(user.login) === loginKey(botLogin);
+}
+
 /**
  * Every issue labelled `advisory` in the tracker repository, open or closed (a closed tracking issue
- * still tracks its advisory: it must never be opened twice).
+ * still tracks its advisory: it must never be opened twice), with its state read by the one reader:
+ * from the end of the body of an issue the app opened, or from the app's own state comment on an
+ * issue a person opened. A marker anywhere else, or written by anyone else, is ignored.
  */
-export async function listTrackingIssues(octokit: Octokit, owner: string, repo: string): Promise<TrackingIssue[]> {
+export async function listTrackingIssues(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  app: { botLogin: string; stateKey: StateKey },
+): Promise<TrackingIssue[]> {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
     owner,
     repo,
@@ -25,20 +52,60 @@ export async function listTrackingIssues(octokit: Octokit, owner: string, repo: 
     state: "all",
     per_page: 100,
   });
-  return issues
-    .filter((i) => !i.pull_request)
-    .map((i) => ({
+  const out: TrackingIssue[] = [];
+  for (const i of issues) {
+    if (i.pull_request) continue;
+    const byApp = byLogin(i.user, app.botLogin);
+    let stateComment: TrackingIssue["stateComment"] = null;
+    let reading: StateReading;
+    if (byApp) {
+      reading = readStateMarker(i.body, app.stateKey);
+      // The app always writes a state into the issues it opens: one without is an edited one.
+      if (reading.verdict === "none") reading = { verdict: "unverified", state: null, fingerprint: "missing" };
+    } else {
+      const comments =
+        i.comments > 0
+          ? await octokit.paginate(octokit.rest.issues.listComments, {
+              owner,
+              repo,
+              issue_number: i.number,
+              per_page: 100,
+            })
+          : [];
+      reading = { verdict: "none" };
+      // The app's first comment with a verified state; else its first with a state that does not verify.
+      for (const c of comments) {
+        if (!byLogin(c.user, app.botLogin)) continue;
+        const r = readStateMarker(c.body, app.stateKey);
+        if (r.verdict === "none" || (r.verdict === "unverified" && reading.verdict !== "none")) continue;
+        stateComment = { id: c.id, body: c.body ?? "" };
+        reading = r;
+        if (r.verdict === "verified") break;
+      }
+    }
+    out.push({
       number: i.number,
       nodeId: i.node_id,
       title: i.title,
       body: i.body ?? "",
       open: i.state === "open",
-      tracking: decodeState(i.body),
-    }));
+      byApp,
+      stateComment,
+      tracking: reading.verdict === "verified" ? reading.state : null,
+      unverified:
+        reading.verdict === "unverified" ? { claimed: reading.state, fingerprint: reading.fingerprint } : null,
+    });
+  }
+  return out;
 }
 
-/** GHSA ids an issue tracks: from its state marker, else (marker lost) from its title. */
+/**
+ * GHSA ids an issue tracks: from its verified state; from what an unverified state claims and the
+ * title (so an edited issue is not tracked twice); else (no state yet) from its title.
+ */
 export function trackedGhsas(issue: TrackingIssue): string[] {
   if (issue.tracking) return issue.tracking.advisories.map((a) => a.ghsa.toLowerCase());
-  return [...issue.title.matchAll(GHSA)].map((m) => m[0].toLowerCase());
+  const fromTitle = [...issue.title.matchAll(GHSA)].map((m) => m[0].toLowerCase());
+  const claimed = (issue.unverified?.claimed?.advisories ?? []).map((a) => a.ghsa.toLowerCase());
+  return [...new Set([...claimed, ...fromTitle])];
 }

@@ -10,7 +10,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { parseReply } from "../domain/command-reply.js";
 import { parseRoster } from "../domain/rosters.js";
-import { DASHBOARD_LABEL, decodeState } from "../domain/tracking.js";
+import { DASHBOARD_LABEL, TRACKING_LABEL } from "../domain/tracking.js";
 import { BED_SECRET, type Bed, type BedOptions, startBed } from "./harness.js";
 import type { AdvisoryRecord, Delivery, DeliveryResult, RecordedRequest, Simulator } from "./index.js";
 import { CODEOWNERS_ORAS_GO, ORG, seedOras, TRACKER } from "./oras-world.js";
@@ -177,7 +177,7 @@ function trackingNumber(ctx: DemoContext, label: string): number {
   const ghsa = ctx.ghsa(label);
   const issue = ctx.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
+    .find((i) => i.labels.includes(TRACKING_LABEL) && i.title.includes(ghsa));
   if (!issue) throw new Error(`no tracking issue for ${ghsa}`);
   return issue.number;
 }

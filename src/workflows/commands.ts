@@ -156,6 +156,12 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
           message: `\`/advisory ${command.verb}\` works in ${spec.where.map((w) => (w === "any" ? "any issue" : WHERE_TEXT[w])).join(" or ")}.`,
         };
         authRefusal = true;
+      } else if (env.trackingCase?.issue?.unverified && !["help", "sync"].includes(command.verb)) {
+        outcome = {
+          ok: false,
+          message:
+            "The tracking state of this issue could not be verified, so nothing runs here until the security team confirms the case with `/advisory sync`.",
+        };
       } else if (duplicateOf !== undefined && command.verb !== "help") {
         outcome = { ok: false, message: `This issue duplicates #${duplicateOf}; use that one.` };
       } else if (

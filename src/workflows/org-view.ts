@@ -6,6 +6,7 @@ import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
 import type { RepoRosterState } from "../domain/patch-team.js";
 import { mergeRosters, parseRoster, type Roster, type RosterWarning } from "../domain/rosters.js";
+import type { StateKey } from "../domain/tracking.js";
 import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
@@ -45,6 +46,8 @@ export interface RunContext {
   dryRun: boolean;
   /** The app's own login (`name[bot]`): its comments are ignored, it is never a collaborator. */
   botLogin: string;
+  /** Signs and verifies tracking states (from `STATE_SECRET`, else derived from the webhook secret). Never logged. */
+  stateKey: StateKey;
 }
 
 export function repoKey(name: string): string {
@@ -112,15 +115,18 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} is public; tracking issues need a private repository`,
     };
-  const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name)).sort((a, b) => a.number - b.number);
+  const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name, ctx)).sort(
+    (a, b) => a.number - b.number,
+  );
   const byGhsa = new Map<string, TrackingIssue>();
   const duplicates = new Map<number, TrackingIssue[]>();
   for (const issue of issues) {
     const ghsas = trackedGhsas(issue);
     const first = ghsas.map((g) => byGhsa.get(g));
     const of = first[0];
-    // Every advisory it tracks is tracked by one earlier issue: a duplicate of that one.
-    if (issue.open && of && first.every((f) => f === of)) {
+    // Every advisory it tracks is tracked by one earlier issue: a duplicate of that one. Only issues the
+    // app opened are duplicates (merged, then closed); a person's issue is never merged nor closed.
+    if (issue.open && issue.byApp && of && first.every((f) => f === of)) {
       duplicates.set(of.number, [...(duplicates.get(of.number) ?? []), issue]);
       continue;
     }

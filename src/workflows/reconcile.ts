@@ -14,12 +14,14 @@ import { recordMilestones } from "../domain/response-times.js";
 import { ackReminder } from "../domain/schedule.js";
 import {
   type AdvisoryStatus,
+  carriesNotice,
   mergeTrackingStates,
   type Notice,
   newTrackingState,
-  noticeMarker,
   renderNotice,
+  renderStateComment,
   renderTrackingBody,
+  renderTrackingStatus,
   TRACKING_LABEL,
   type TrackingState,
   trackingTitle,
@@ -73,7 +75,9 @@ export function casesOf(view: OrgView): Case[] {
     if (issue && tracker) {
       const key = `${lower(tracker.repo)}#${issue.number}`;
       if (byIssue.has(key)) continue;
-      const siblings = (issue.tracking?.advisories ?? [{ ghsa: advisory.ghsa_id, repo: "" }])
+      const siblings = (
+        (issue.tracking ?? issue.unverified?.claimed)?.advisories ?? [{ ghsa: advisory.ghsa_id, repo: "" }]
+      )
         .map((t) => byGhsa.get(lower(t.ghsa)))
         .filter((a): a is RepositoryAdvisory => a !== undefined);
       const c: Case = { key, advisories: siblings.length > 0 ? siblings : [advisory], tracker, issue };
@@ -307,7 +311,55 @@ async function unposted(
   const mine = (await issueComments())
     .filter((c) => c.user?.login.toLowerCase() === ctx.botLogin.toLowerCase())
     .map((c) => c.body ?? "");
-  return notices.filter((n) => !mine.some((body) => body.includes(noticeMarker(n.key))));
+  return notices.filter((n) => !mine.some((body) => carriesNotice(body, n.key)));
+}
+
+/** Why an advisory of a case whose state does not verify is not published automatically. */
+export const UNVERIFIED_BLOCKER =
+  "the tracking state could not be verified: waiting for the security team's `/advisory sync`";
+
+/**
+ * A case whose tracking state does not verify changes nothing: no advisory is accepted, re-staffed,
+ * forked or published, the body is left as it is, and the tracking issue gets one notice (per
+ * unverified state) asking the security team to confirm the case with `/advisory sync`.
+ */
+async function quarantine(ctx: RunContext, view: OrgView, c: Case, result: CaseResult): Promise<CaseResult> {
+  const issue = c.issue;
+  const tracker = c.tracker;
+  for (const a of c.advisories)
+    result.publication.push({ ghsa: a.ghsa_id, fixingRelease: null, blockers: [UNVERIFIED_BLOCKER] });
+  result.skipped.push(`${c.key}: tracking state could not be verified`);
+  if (!issue?.unverified || !tracker || tracker.problem) return result;
+  ctx.log.warn({ case: c.key }, "tracking state could not be verified; the case waits for the security team");
+  const cfg = c.advisories.map((a) => configFor(view, advisoryRepo(a).repo)).find((x) => x?.ok);
+  const team = cfg?.ok ? securityTeam(view, cfg.config).members : [];
+  const who = team.length > 0 ? `${team.map((u) => `@${u}`).join(" ")}: ` : "";
+  const notice: Notice = {
+    key: `unverified-state:${issue.unverified.fingerprint}`,
+    body: [
+      "> [!CAUTION]",
+      "> The tracking state of this issue could not be verified: it was edited by hand, or it was signed under a state key that has since been rotated.",
+      "",
+      "Until the security team confirms the case nothing changes here: nobody is added to or removed from the patch team, and nothing is published automatically.",
+      "",
+      `${who}check the patch team and whether this case should be on hold, then comment \`/advisory sync\`. It re-signs the state from what GitHub shows now: the advisories' current collaborators stay as they are, and a hold the unverified state shows is kept (\`/advisory hold\` sets one, \`/advisory unhold\` lifts it).`,
+    ].join("\n"),
+  };
+  const where = { owner: view.org, repo: tracker.repo };
+  const comments = () =>
+    ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, { ...where, issue_number: issue.number, per_page: 100 });
+  const plan: Plan = (await unposted(ctx, [notice], comments)).map((n) => ({
+    op: "issue.comment",
+    params: { ...where, issue_number: issue.number, body: renderNotice(n) },
+    why: "tracking state could not be verified",
+  }));
+  try {
+    result.writes += (await apply(plan, ctx)).filter((a) => a.performed).length;
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    result.problems.push(err.message);
+  }
+  return result;
 }
 
 /**
@@ -324,6 +376,7 @@ export async function reconcileCase(
   const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [] };
   const first = c.advisories[0];
   if (!first) return result;
+  if (c.issue?.unverified) return quarantine(ctx, view, c, result);
   const firstRepo = advisoryRepo(first);
   // Issues opened for the same vulnerability after this one (two runs at once, in two processes): what
   // they recorded is carried over here before anything is decided, and they are closed as duplicates.
@@ -392,7 +445,11 @@ export async function reconcileCase(
   const statuses = staffed.map((s) => s.status);
   const experts = outsideExperts(view);
   const shown = { outsideExperts: tracking.added.filter((a) => experts.some((e) => loginKey(e) === loginKey(a))) };
-  const body = renderTrackingBody(statuses, tracking, shown);
+  // An issue the app opened carries its state at the end of its body; one a person opened, in the app's comment.
+  const byApp = c.issue?.byApp ?? true;
+  const body = byApp
+    ? renderTrackingBody(statuses, tracking, ctx.stateKey, shown)
+    : renderTrackingStatus(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
   const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : []), ...asked];
@@ -404,7 +461,8 @@ export async function reconcileCase(
         ...where,
         title: trackingTitle({ ghsa: first.ghsa_id, repo: `${firstRepo.owner}/${firstRepo.repo}` }),
         // Notices are recorded once posted: a new issue records none until its notices are on it.
-        body: comments.length > 0 ? renderTrackingBody(statuses, { ...tracking, notices: [] }, shown) : body,
+        body:
+          comments.length > 0 ? renderTrackingBody(statuses, { ...tracking, notices: [] }, ctx.stateKey, shown) : body,
         labels: [TRACKING_LABEL],
       },
       why: `track ${first.ghsa_id}`,
@@ -416,6 +474,21 @@ export async function reconcileCase(
         params: { ...where, issue_number: c.issue.number, body: renderNotice(notice) },
         why: "publication notice",
       });
+    }
+    if (!byApp) {
+      const stateBody = renderStateComment(tracking, ctx.stateKey);
+      if (!c.issue.stateComment)
+        plan.push({
+          op: "issue.comment",
+          params: { ...where, issue_number: c.issue.number, body: stateBody },
+          why: "record the tracking state",
+        });
+      else if (c.issue.stateComment.body !== stateBody)
+        plan.push({
+          op: "comment.update",
+          params: { ...where, comment_id: c.issue.stateComment.id, body: stateBody },
+          why: "record the tracking state",
+        });
     }
     const update: Record<string, unknown> = {};
     if (c.issue.body !== body) update.body = body;

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
-import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
+import { ORAS_GO_UNVERSIONED, stateIn, trackingStateOf } from "../helpers/world.js";
 
 const COMPLETE =
   "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -20,7 +19,7 @@ async function reportAndTrack(bed: Bed, description = COMPLETE) {
   await bed.sim.idle();
   const issue = bed.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === delivered.ghsa_id))!;
+    .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === delivered.ghsa_id))!;
   return { ghsa: delivered.ghsa_id, issue: issue.number };
 }
 
@@ -131,7 +130,7 @@ describe("slash commands", () => {
     expect(team).toContain("outsider");
     expect(team).not.toContain("TerryHowe");
     expect(team).toContain("reporter1");
-    const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
+    const state = stateIn(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
     expect(state?.added).toEqual(["outsider"]);
     expect(state?.removed).toEqual(["TerryHowe"]);
   });
@@ -175,7 +174,7 @@ describe("slash commands", () => {
     expect(team).not.toContain("outsider");
     expect(team).not.toContain("deitch");
     const body = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body ?? "";
-    expect(decodeState(body)?.added).toEqual(["wangxiaoxuan273", "FeynmanZhou", "SteveLasker"]);
+    expect(stateIn(body)?.added).toEqual(["wangxiaoxuan273", "FeynmanZhou", "SteveLasker"]);
     expect(body).toMatch(
       /Outside experts on the patch team \(not maintainers; named in `patchTeam\.outsideExperts` of the org's configuration\): @FeynmanZhou\n/,
     );
@@ -247,7 +246,11 @@ describe("slash commands", () => {
     expect(created[0]?.vulnerabilities[0]?.package).toMatchObject({ ecosystem: "go", name: "oras.land/oras" });
     const issue = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === pasted.number)!;
     expect(issue.labels).toContain("advisory");
-    expect(decodeState(issue.body)?.advisories).toEqual([{ repo: `${ORG}/oras`, ghsa: created[0]?.ghsa_id }]);
+    // A person opened the issue: its state lives in the app's own state comment, not in the body.
+    expect(trackingStateOf(bed, pasted.number)?.advisories).toEqual([
+      { repo: `${ORG}/oras`, ghsa: created[0]?.ghsa_id },
+    ]);
+    expect(stateIn(issue.body)).toBeNull();
     const kept = bed.sim.world
       .listComments(ORG, TRACKER, pasted.number)
       .some((c) => c.body.includes("The token appears with --debug."));
@@ -270,7 +273,7 @@ describe("slash commands", () => {
     expect(moved).toBeDefined();
     const [draft] = bed.sim.world.listAdvisories(ORG, "oras");
     expect(draft?.state).toBe("draft");
-    expect(decodeState(moved?.body)?.advisories[0]?.ghsa).toBe(draft?.ghsa_id);
+    expect(trackingStateOf(bed, moved!.number)?.advisories[0]?.ghsa).toBe(draft?.ghsa_id);
     const transfer = bed.sim.requests.findIndex((r) => /transferIssue/.test(r.graphql?.query ?? ""));
     const create = bed.sim.requests.findIndex(
       (r) => r.method === "POST" && r.route === "/repos/{owner}/{repo}/security-advisories",

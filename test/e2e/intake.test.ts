@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
+import { stateIn } from "../helpers/world.js";
 
 const REPORT = {
   reporter: "reporter1",
@@ -64,7 +64,7 @@ describe("intake: a report becomes a tracked, staffed draft advisory with a priv
     expect(issue.labels).toContain("advisory");
     expect(issue.body).toContain(advisory!.ghsa_id);
     expect(issue.body).toContain(`${ORG}/oras-go`);
-    expect(decodeState(issue.body)?.advisories).toEqual([{ repo: `${ORG}/oras-go`, ghsa: advisory!.ghsa_id }]);
+    expect(stateIn(issue.body)?.advisories).toEqual([{ repo: `${ORG}/oras-go`, ghsa: advisory!.ghsa_id }]);
 
     // The same delivery again, then a sweep: nothing more to write.
     bed.sim.resetRequests();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
+import { stateIn } from "../helpers/world.js";
 
 const COMPLETE = `### Impact
 A crafted manifest makes the client write outside its target directory.
@@ -48,7 +48,7 @@ function stateOf(bed: Bed, ghsa: string) {
 function trackingIssue(bed: Bed, ghsa: string) {
   return bed.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => i.labels.includes("advisory") && decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
+    .find((i) => i.labels.includes("advisory") && stateIn(i.body)?.advisories.some((a) => a.ghsa === ghsa));
 }
 
 describe("publication only after the fixing release", () => {
@@ -214,7 +214,7 @@ describe("publication only after the fixing release", () => {
       .filter((c) => c.body.includes("cannot be published yet"));
     expect(notices).toHaveLength(1);
     expect(notices[0]?.body).toContain(`<!-- oras-advisory-bot:notice blocked:${a.ghsa_id}:v2.6.1 -->`);
-    expect(decodeState(issue.body)?.notices).toContain(`blocked:${a.ghsa_id}:v2.6.1`);
+    expect(stateIn(issue.body)?.notices).toContain(`blocked:${a.ghsa_id}:v2.6.1`);
     expect(stateOf(bed, a.ghsa_id)).toBe("draft");
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, restartApp, startBed } from "../../src/sim/harness.js";
 import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { stateIn } from "../helpers/world.js";
 
 const COMPLETE = "### Impact\nCrafted manifests escape.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
 
@@ -24,7 +24,7 @@ async function siblingPair(bed: Bed) {
   await bed.sim.idle();
   const issue = bed.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!;
+    .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!;
   const sent = await bed.sim.comment(ORG, TRACKER, issue.number, "sajay", "/advisory also-affects oras");
   await bed.sim.idle();
   const reply = bed.sim.world
@@ -56,7 +56,7 @@ describe("one vulnerability across several repositories", () => {
     expect(cliTeam).toContain("SteveLasker"); // oras owner
     expect(bed.sim.world.getAdvisory(go)?.private_fork).toMatch(/oras-go-ghsa-/);
     expect(bed.sim.world.getAdvisory(cli)?.private_fork).toMatch(/\/oras-ghsa-|oras-ghsa-/);
-    const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
+    const state = stateIn(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
     expect(state?.advisories.map((a) => a.ghsa)).toEqual([go, cli]);
     expect(bed.sim.world.listIssues(ORG, TRACKER).filter((i) => i.labels.includes("advisory"))).toHaveLength(1);
   });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { stateIn } from "../helpers/world.js";
 
 async function tracked(bed: Bed, repo = "oras-go") {
   const report = await bed.sim.reportVulnerability(ORG, repo, {
@@ -13,7 +13,7 @@ async function tracked(bed: Bed, repo = "oras-go") {
   await bed.sim.idle();
   const issue = bed.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!;
+    .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!;
   return { ghsa: report.ghsa_id, issue: issue.number };
 }
 
@@ -41,7 +41,7 @@ describe("each verb does its job", () => {
     expect(out?.ok).toBe(true);
     expect(bed.sim.world.getAdvisory(ghsa)?.state).toBe("draft");
     expect(bed.sim.world.getAdvisory(ghsa)?.submission).toEqual({ accepted: true });
-    const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
+    const state = stateIn(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
     expect(state?.acknowledgedAt).not.toBeNull();
   });
 
@@ -155,7 +155,7 @@ describe("intake edge cases", () => {
     await bed.sim.idle();
     const issue = bed.sim.world
       .listIssues(ORG, TRACKER)
-      .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id));
+      .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id));
     expect(bed.sim.world.getAdvisory(report.ghsa_id)?.state).toBe("draft");
     expect(issue?.body).toContain("**Administration: write**");
   });

@@ -1,14 +1,35 @@
-import { decodeState } from "../../src/domain/tracking.js";
-import type { Bed } from "../../src/sim/harness.js";
+import { deriveStateKey, readStateMarker, type TrackingState } from "../../src/domain/tracking.js";
+import { BED_SECRET, type Bed } from "../../src/sim/harness.js";
 import { ORG, TRACKER } from "../../src/sim/oras-world.js";
+
+/** The bed's tracking-state key: derived from its webhook secret, as the app does without `STATE_SECRET`. */
+export const BED_STATE_KEY = deriveStateKey(BED_SECRET);
+
+/** The verified state at the end of a body the app wrote (signed with the bed's key), or null. */
+export function stateIn(body: string | null | undefined): TrackingState | null {
+  const reading = readStateMarker(body, BED_STATE_KEY);
+  return reading.verdict === "verified" ? reading.state : null;
+}
+
+/**
+ * The verified state of a tracking issue, wherever the app keeps it: the end of the body of an issue
+ * it opened, or its state comment on an issue a person opened.
+ */
+export function trackingStateOf(bed: Bed, number: number): TrackingState | null {
+  const issue = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === number);
+  if (!issue) return null;
+  const app = `${bed.sim.world.app.slug}[bot]`;
+  if (issue.user === app) return stateIn(issue.body);
+  for (const c of issue.comments) if (c.user === app && stateIn(c.body)) return stateIn(c.body);
+  return null;
+}
 
 /** The tracking issues (open or closed) whose hidden state names `ghsa`, in the ORAS tracker. */
 export function trackingIssues(bed: Bed, ghsa: string) {
   return bed.sim.world
     .listIssues(ORG, TRACKER)
-    .filter((i) => i.labels.includes("advisory") && decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa));
+    .filter((i) => i.labels.includes("advisory") && stateIn(i.body)?.advisories.some((a) => a.ghsa === ghsa));
 }
-
 /** A report's vulnerability in oras-go as a reporter files it: the package, no versions yet. */
 export const ORAS_GO_UNVERSIONED = {
   package: { ecosystem: "go", name: "oras.land/oras-go/v2" },

@@ -6,7 +6,7 @@ import { AUDIT_MARKER } from "../../src/domain/audit-report.js";
 import { DASHBOARD_MARKER } from "../../src/domain/dashboard.js";
 import type { RepoRosterState } from "../../src/domain/patch-team.js";
 import { mergeRosters, parseRoster } from "../../src/domain/rosters.js";
-import { encodeState, newTrackingState } from "../../src/domain/tracking.js";
+import { deriveStateKey, encodeState, newTrackingState } from "../../src/domain/tracking.js";
 import type { RepoSnapshot } from "../../src/github/org.js";
 import type { TrackingIssue } from "../../src/github/tracker.js";
 import type { Issue, RepositoryAdvisory } from "../../src/github/types.js";
@@ -15,6 +15,8 @@ import { dashboardBody, reconcileDashboard } from "../../src/workflows/dashboard
 import { type OrgView, orgConfig, type RunContext, type Tracker } from "../../src/workflows/org-view.js";
 import { capturingLogger } from "../helpers/log.js";
 import { testOctokit } from "../helpers/probot.js";
+
+const STATE_KEY = deriveStateKey("a-state-secret-for-tests");
 
 const API = "https://api.github.com";
 const ORG = "oras-project";
@@ -191,7 +193,15 @@ function view(options: ViewOptions = {}): OrgView {
 async function context(dryRun = false): Promise<{ ctx: RunContext; lines: () => string[] }> {
   const { log, lines } = await capturingLogger();
   return {
-    ctx: { octokit: testOctokit(), log, org: ORG, now: NOW, dryRun, botLogin: "oras-advisory-bot[bot]" },
+    ctx: {
+      octokit: testOctokit(),
+      log,
+      org: ORG,
+      now: NOW,
+      dryRun,
+      botLogin: "oras-advisory-bot[bot]",
+      stateKey: STATE_KEY,
+    },
     lines,
   };
 }
@@ -272,9 +282,12 @@ describe("dashboard issue", () => {
           number: 3,
           nodeId: "I_kwDOtracker3",
           title: `[${GO}] Security advisory in ${ORG}/oras-go`,
-          body: encodeState(tracking),
+          body: encodeState(tracking, STATE_KEY),
           open: true,
+          byApp: true,
+          stateComment: null,
           tracking,
+          unverified: null,
         },
       ],
     });

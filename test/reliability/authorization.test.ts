@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReply, type ReplyEntry } from "../../src/domain/command-reply.js";
 import { COMMAND_SPECS, VERBS, type Verb } from "../../src/domain/command-specs.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
+import { ORAS_GO_UNVERSIONED, stateIn } from "../helpers/world.js";
 
 type Who = "anyone" | "patch-team" | "security-team" | "repo-maintainer";
 
@@ -119,7 +118,7 @@ describe("authorization: every verb as each role", () => {
     ghsa = sent.ghsa_id;
     issue = bed.sim.world
       .listIssues(ORG, TRACKER)
-      .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === ghsa))!.number;
+      .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === ghsa))!.number;
   });
 
   afterAll(async () => {

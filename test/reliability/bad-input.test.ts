@@ -8,7 +8,6 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConfigReader, loadConfig } from "../../src/config/load.js";
 import { parseRoster } from "../../src/domain/rosters.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { BED_SECRET, type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
@@ -24,6 +23,7 @@ import {
   sign,
   yamlishConfig,
 } from "../helpers/fuzz.js";
+import { stateIn } from "../helpers/world.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261102);
 const PAYLOAD_MUTATIONS = 160;
@@ -65,7 +65,7 @@ describe("bad input through the real app", () => {
     await bed.sim.idle();
     trackingIssue = bed.sim.world
       .listIssues(ORG, TRACKER)
-      .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!.number;
+      .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === report.ghsa_id))!.number;
     await bed.sim.comment(ORG, TRACKER, trackingIssue, "qweeah", "Looking at it."); // acknowledged
     bed.sim.tick();
     await bed.bot.sweepAll();

@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState, encodeState } from "../../src/domain/tracking.js";
+import { encodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { ORAS_GO_UNVERSIONED, trackingIssues } from "../helpers/world.js";
+import { BED_STATE_KEY, ORAS_GO_UNVERSIONED, stateIn, trackingIssues } from "../helpers/world.js";
 
 const REPORT = {
   reporter: "reporter1",
@@ -202,12 +202,12 @@ describe("duplicates and races: one effect each", () => {
     await bed.sim.idle();
     const [first] = trackingIssues(bed, sent.ghsa_id);
     // What another process would have written in the same instant, with a hold recorded on it since.
-    const state = decodeState(first!.body)!;
+    const state = stateIn(first!.body)!;
     const other = { ...state, hold: { reason: "coordinating with the CLI", by: "FeynmanZhou" }, added: ["TerryHowe"] };
     const app = `${bed.sim.world.app.slug}[bot]`;
     const second = await bed.sim.openIssue(ORG, TRACKER, app, {
       title: first!.title,
-      body: first!.body!.replace(encodeState(state), encodeState(other)),
+      body: first!.body!.replace(encodeState(state, BED_STATE_KEY), encodeState(other, BED_STATE_KEY)),
       labels: ["advisory"],
     });
     await bed.sim.idle();
@@ -232,7 +232,7 @@ describe("duplicates and races: one effect each", () => {
     ).toHaveLength(1);
     const kept = trackingIssues(bed, sent.ghsa_id).find((i) => i.number === first!.number);
     expect(kept?.state).toBe("open");
-    expect(decodeState(kept?.body)?.hold).toEqual({ reason: "coordinating with the CLI", by: "FeynmanZhou" });
+    expect(stateIn(kept?.body)?.hold).toEqual({ reason: "coordinating with the CLI", by: "FeynmanZhou" });
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users).toContain("TerryHowe");
 
     // The hold it carried over holds: the fixing release publishes nothing.

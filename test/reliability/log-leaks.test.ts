@@ -5,11 +5,10 @@
  * token, the webhook secret or the private key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeState } from "../../src/domain/tracking.js";
 import { BED_SECRET, type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { capturingLogger } from "../helpers/log.js";
-import { ORAS_GO_UNVERSIONED } from "../helpers/world.js";
+import { ORAS_GO_UNVERSIONED, stateIn } from "../helpers/world.js";
 
 /** Distinctive text in every description, so that any fragment of one is recognisable in a log line. */
 const CANARY = "ZEBRA-QUOKKA";
@@ -38,7 +37,7 @@ describe("nothing secret or embargoed reaches the log", () => {
     await bed.sim.idle();
     const issue = bed.sim.world
       .listIssues(ORG, TRACKER)
-      .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === first.ghsa_id))!.number;
+      .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === first.ghsa_id))!.number;
     await bed.sim.comment(ORG, TRACKER, issue, "qweeah", "/advisory fixed-in 2.6.1\n/advisory severity high");
     await bed.sim.comment(ORG, TRACKER, issue, "outsider", "/advisory publish\n/advisory add @outsider");
     await bed.sim.comment(ORG, TRACKER, issue, "shizhMSFT", "/advisory publish");

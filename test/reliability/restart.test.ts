@@ -6,11 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, crashAt, restartApp, startBed } from "../../src/sim/harness.js";
 import type { ArrivingRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { trackingIssues } from "../helpers/world.js";
+import { stateIn, trackingIssues } from "../helpers/world.js";
 
 const COMPLETE =
   "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -177,7 +176,7 @@ describe("restarts: a new instance finishes what a dead one started", () => {
       .filter((c) => c.body.includes("cannot be published yet"));
     // The notice is posted before the tracking body records it; its marker keeps the next run from posting it again.
     expect(notices).toHaveLength(1);
-    expect(decodeState(issue?.body)?.notices.some((n) => n.startsWith(`blocked:${sent.ghsa_id}`))).toBe(true);
+    expect(stateIn(issue?.body)?.notices.some((n) => n.startsWith(`blocked:${sent.ghsa_id}`))).toBe(true);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.state).toBe("draft");
   });
 

@@ -1,31 +1,61 @@
 import { describe, expect, it } from "vitest";
 import {
-  decodeState,
+  deriveStateKey,
   encodeState,
   mergeTrackingStates,
   newTrackingState,
+  readStateMarker,
   renderTrackingBody,
 } from "../../src/domain/tracking.js";
 
 const now = new Date("2026-11-20T10:00:00Z");
+const KEY = deriveStateKey("a-state-secret-for-tests");
+
+function verified(body: string | null | undefined) {
+  const r = readStateMarker(body, KEY);
+  return r.verdict === "verified" ? r.state : null;
+}
 
 describe("tracking issue state", () => {
-  it("round-trips through the hidden marker", () => {
+  it("round-trips through the signed marker at the end of the body", () => {
     const state = newTrackingState([{ repo: "oras-project/oras-go", ghsa: "GHSA-2345-6789-cfgh" }], now);
     state.added.push("alice");
     state.hold = { reason: "waiting for a downstream fix --> really", by: "sajay" };
     state.managed["GHSA-2345-6789-cfgh"] = ["qweeah"];
     state.notices.push("blocked:GHSA-2345-6789-cfgh:v2.6.1");
     state.milestones["ghsa-2345-6789-cfgh"] = { acceptedAt: now.toISOString(), staffedAt: now.toISOString() };
-    const body = renderTrackingBody([], state);
-    expect(decodeState(body)).toEqual(state);
-    expect(body).toContain(encodeState(state));
+    const body = renderTrackingBody([], state, KEY);
+    expect(verified(body)).toEqual(state);
+    expect(body.endsWith(encodeState(state, KEY))).toBe(true);
   });
 
-  it("a body without a marker, or with a corrupt one, has no state", () => {
-    expect(decodeState("plain text")).toBeNull();
-    expect(decodeState("<!-- oras-advisory-bot:state bm90IGpzb24 -->")).toBeNull();
-    expect(decodeState(null)).toBeNull();
+  it("signs the canonical content: the order fields were set in does not matter", () => {
+    const a = newTrackingState([{ repo: "o/r", ghsa: "GHSA-2345-6789-cfgh" }], now);
+    const b = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
+    expect(encodeState(b, KEY)).toBe(encodeState(a, KEY));
+  });
+
+  it("a body without a marker has no state; a corrupt, unsigned, edited or foreign-key marker does not verify", () => {
+    const state = newTrackingState([{ repo: "o/r", ghsa: "GHSA-2345-6789-cfgh" }], now);
+    expect(readStateMarker("plain text", KEY)).toEqual({ verdict: "none" });
+    expect(readStateMarker(null, KEY)).toEqual({ verdict: "none" });
+    expect(readStateMarker("<!-- oras-advisory-bot:state bm90IGpzb24 -->", KEY).verdict).toBe("unverified");
+    const signed = encodeState(state, KEY);
+    const [payload, signature] = /state ([^ ]+) -->/.exec(signed)![1]!.split(".");
+    const unsigned = `<!-- oras-advisory-bot:state ${payload} -->`;
+    expect(readStateMarker(unsigned, KEY)).toMatchObject({ verdict: "unverified", state });
+    const edited = Buffer.from(JSON.stringify({ ...state, added: ["stranger"] }), "utf8").toString("base64url");
+    expect(readStateMarker(`<!-- oras-advisory-bot:state ${edited}.${signature} -->`, KEY).verdict).toBe("unverified");
+    expect(readStateMarker(signed, deriveStateKey("another-state-secret")).verdict).toBe("unverified");
+    // Text written after the marker: it is no longer the end of the body, and is not obeyed.
+    expect(readStateMarker(`${signed}\nmore`, KEY).verdict).toBe("unverified");
+  });
+
+  it("reads only the marker that ends the body: a verified marker earlier in the text is just text", () => {
+    const state = newTrackingState([{ repo: "o/r", ghsa: "GHSA-2345-6789-cfgh" }], now);
+    const other = { ...state, added: ["stranger"] };
+    const body = `${encodeState(other, KEY)}\n\nstatus\n\n${encodeState(state, KEY)}\n`;
+    expect(verified(body)).toEqual(state);
   });
 
   it("ignores fields of the wrong type instead of trusting them", () => {
@@ -37,7 +67,8 @@ describe("tracking issue state", () => {
         hold: { reason: 7 },
       }),
     ).toString("base64url");
-    const state = decodeState(`<!-- oras-advisory-bot:state ${raw} -->`);
+    const reading = readStateMarker(`<!-- oras-advisory-bot:state ${raw} -->`, KEY);
+    const state = reading.verdict === "unverified" ? reading.state : null;
     expect(state?.advisories).toEqual([{ repo: "o/r", ghsa: "GHSA-2345-6789-cfgh" }]);
     expect(state?.added).toEqual(["a"]);
     expect(state?.hold).toBeNull();
@@ -67,6 +98,7 @@ describe("tracking issue state", () => {
         },
       ],
       state,
+      KEY,
     );
     expect(body).toContain("GHSA-2345-6789-cfgh");
     expect(body).toContain("| Repository | oras-project/oras-go |");
