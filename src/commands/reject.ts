@@ -1,4 +1,5 @@
 import type { Plan } from "../domain/plan.js";
+import { escapeUntrusted } from "../domain/untrusted.js";
 import { applyForCommand, openAdvisories, refreshCase, refuse, where } from "./env.js";
 import type { Handler } from "./handler.js";
 
@@ -16,7 +17,7 @@ export const reject: Handler<"reject"> = async (env, args) => {
     params: { ...where(a), state: "closed" },
     why: `rejected by @${env.actor}`,
   }));
-  const reason = args.reason ? ` Reason: ${args.reason}` : "";
+  const reason = args.reason ? ` Reason: ${escapeUntrusted(args.reason)}` : "";
   const outcome = await applyForCommand(env, plan, `Closed ${open.map((a) => a.ghsa_id).join(", ")}.${reason}`);
   if (outcome.ok) await refreshCase(env);
   return outcome;

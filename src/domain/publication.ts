@@ -9,6 +9,7 @@ import {
   type ReleaseLike,
   type ReleaseMatchAdvisory,
 } from "./releases.js";
+import { escapeUntrusted } from "./untrusted.js";
 
 export type PublicationAdvisory = ReleaseMatchAdvisory & DisclosureAdvisory & { state: string };
 
@@ -48,7 +49,7 @@ export function annotateReleaseNotes(
   const notes = body ?? "";
   const missing = advisories.filter((a) => !notes.toLowerCase().includes(a.ghsa.toLowerCase()));
   if (missing.length === 0) return null;
-  const lines = missing.map((a) => `- [${a.ghsa}](${a.url}): ${a.summary.replace(/\r?\n/g, " ")}`);
+  const lines = missing.map((a) => `- [${a.ghsa}](${a.url}): ${escapeUntrusted(a.summary)}`);
   if (notes.includes(ANNOTATION_HEADING)) {
     const at = notes.indexOf(ANNOTATION_HEADING) + ANNOTATION_HEADING.length;
     const rest = notes.slice(at);

@@ -13,6 +13,7 @@ import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } fro
 import { publicationReadiness } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
+import { escapeUntrusted } from "../domain/untrusted.js";
 import { ApplyError, apply } from "../github/apply.js";
 import type { SnapshotRelease } from "../github/org.js";
 import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
@@ -160,7 +161,7 @@ export interface PublicationStep {
 function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
   const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")}: ` : "";
   return [
-    `${who}${tags.join(", ")} ${tags.length > 1 ? "are" : "is"} published and fixes ${ghsa}, but the advisory cannot be published yet:`,
+    `${who}${tags.map((t) => escapeUntrusted(t)).join(", ")} ${tags.length > 1 ? "are" : "is"} published and fixes ${ghsa}, but the advisory cannot be published yet:`,
     "",
     ...problems.map((p) => `- ${p.message}`),
     "",
@@ -273,7 +274,7 @@ export async function publicationStep(
       ) {
         step.comments.push({
           key: day,
-          body: `Reminder: ${advisory.ghsa_id} is still blocked although ${tags.join(", ")} is out.\n\n${outcome.problems.map((p) => `- ${p.message}`).join("\n")}`,
+          body: `Reminder: ${advisory.ghsa_id} is still blocked although ${tags.map((t) => escapeUntrusted(t)).join(", ")} is out.\n\n${outcome.problems.map((p) => `- ${p.message}`).join("\n")}`,
         });
         step.notices.push(day);
       }
