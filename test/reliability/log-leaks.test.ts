@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BED_SECRET, type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { capturingLogger } from "../helpers/log.js";
-import { ORAS_GO_UNVERSIONED, stateIn } from "../helpers/world.js";
+import { BED_STATE_KEY, ORAS_GO_UNVERSIONED, stateIn } from "../helpers/world.js";
 
 /** Distinctive text in every description, so that any fragment of one is recognisable in a log line. */
 const CANARY = "ZEBRA-QUOKKA";
@@ -136,6 +136,13 @@ describe("nothing secret or embargoed reaches the log", () => {
     const text = capture.text();
     expect(text.includes(BED_SECRET), lineWith(text, BED_SECRET)).toBe(false);
     expect(text.includes("PRIVATE KEY"), lineWith(text, "PRIVATE KEY")).toBe(false);
+    // Nor the key that signs tracking states, in any of its printed forms.
+    for (const form of [
+      Buffer.from(BED_STATE_KEY).toString("hex"),
+      Buffer.from(BED_STATE_KEY).toString("base64"),
+      Buffer.from(BED_STATE_KEY).toString("base64url"),
+    ])
+      expect(text.includes(form), lineWith(text, form)).toBe(false);
     expect(text).not.toMatch(/MII[A-Za-z0-9+/]{40}/); // the start of a base64 DER key
   });
 });
