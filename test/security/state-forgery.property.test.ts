@@ -70,10 +70,17 @@ const stepArb: fc.Arbitrary<(ghsa: string) => Step> = fc.oneof(
   fc.constant(() => ({ kind: "sweep" }) as Step),
 );
 
+/** Neither contains the other: the leak scanner matches summaries as substrings. */
+const SUMMARY: Record<Side["repo"], string> = {
+  "oras-go": "Path traversal in blob extraction",
+  oras: "Credential echo in debug output",
+};
+
 async function report(bed: Bed, repo: Side["repo"]): Promise<Side> {
   const sent = await bed.sim.reportVulnerability(ORG, repo, {
     reporter: "reporter1",
-    summary: "Path traversal in blob extraction",
+    // Each side its own summary: one published side's release notes must not quote the other's.
+    summary: SUMMARY[repo],
     description: "### Impact\nWrites outside the target directory.\n",
     severity: "high",
   });
@@ -103,7 +110,7 @@ async function play(bed: Bed, side: Side, step: Step, text: string): Promise<voi
   const world = bed.sim.world;
   switch (step.kind) {
     case "summary":
-      await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", { summary: `Path traversal ${text}` });
+      await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", { summary: `${SUMMARY[side.repo]} ${text}` });
       return;
     case "description":
       await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", {
@@ -153,7 +160,7 @@ async function outcome(bed: Bed, side: Side) {
 describe("forged text in everything people can write", () => {
   it("never changes the patch team, the hold or the publication decision", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 5 }), async (steps) => {
+      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 4 }), async (steps) => {
         const bed = await startBed();
         try {
           seedOras(bed.sim);
@@ -186,7 +193,7 @@ describe("forged text in everything people can write", () => {
           await bed.close();
         }
       }),
-      { numRuns: Number(process.env.STATE_PROPERTY_RUNS ?? 4), seed: Number(process.env.STATE_PROPERTY_SEED ?? 14) },
+      { numRuns: Number(process.env.STATE_PROPERTY_RUNS ?? 3), seed: Number(process.env.STATE_PROPERTY_SEED ?? 14) },
     );
   }, 240_000);
 });
