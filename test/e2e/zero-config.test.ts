@@ -10,10 +10,10 @@ import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/doctor/index.js";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
+import { trackingStateOf } from "../helpers/world.js";
 
 const ORG = "oras-project";
 const TRACKER = "security-response";
@@ -190,7 +190,8 @@ describe("zero configuration: packages come from the repositories", () => {
     const [draft] = bed.sim.world.listAdvisories(ORG, "oras-java");
     expect(draft?.vulnerabilities[0]?.package).toEqual({ ecosystem: "maven", name: "land.oras:oras-java-sdk" });
     const moved = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.title === "Auth bypass");
-    expect(decodeState(moved?.body)?.advisories[0]?.ghsa).toBe(draft?.ghsa_id);
+    // A person opened the moved issue: its state lives in the app's own state comment.
+    expect(trackingStateOf(bed, moved!.number)?.advisories[0]?.ghsa).toBe(draft?.ghsa_id);
   });
 
   it("also-affects from oras-go drafts siblings in oras-dotnet, oras-py and oras with their own packages", async () => {
@@ -211,7 +212,7 @@ describe("zero configuration: packages come from the repositories", () => {
     expect(pkg("oras-py")).toEqual({ ecosystem: "pip", name: "oras" });
     expect(pkg("oras")).toEqual({ ecosystem: "go", name: "oras.land/oras" });
     const issue = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === pasted.number);
-    expect(decodeState(issue?.body)?.advisories.map((a) => a.repo)).toEqual([
+    expect(trackingStateOf(bed, issue!.number)?.advisories.map((a) => a.repo)).toEqual([
       `${ORG}/oras-go`,
       `${ORG}/oras-dotnet`,
       `${ORG}/oras-py`,
