@@ -110,7 +110,9 @@ async function play(bed: Bed, side: Side, step: Step, text: string): Promise<voi
   const world = bed.sim.world;
   switch (step.kind) {
     case "summary":
-      await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", { summary: `${SUMMARY[side.repo]} ${text}` });
+      await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", {
+        summary: `${SUMMARY[side.repo]} ${text}`,
+      });
       return;
     case "description":
       await bed.sim.editAdvisoryByHand(ORG, side.repo, side.ghsa, "reporter1", {
