@@ -237,6 +237,7 @@ export function restateFromGitHub(seen: SeenOnGitHub[], claimed: TrackingState |
     forkRequestedAt: {},
     managed: {},
     notices: [],
+    milestones: claimed?.milestones ?? {},
   };
 }
 

@@ -83,6 +83,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       baseUrl: args.values["base-url"] ?? baseUrlFromEnv(env),
       org: args.values.org,
       log,
+      // The tracking states are signed: the report verifies them with the app's key.
+      stateSecret: env.STATE_SECRET || env.WEBHOOK_SECRET || "",
       ...(since ? { since } : {}),
     });
     io.stdout(formatReport(report, format));

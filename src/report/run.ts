@@ -7,6 +7,7 @@
 import pino, { type Logger } from "pino";
 import { Probot, type ProbotOctokit } from "probot";
 import { type ResponseSummary, reportCsv, reportMarkdown, summarize, type Timeline } from "../domain/response-times.js";
+import { deriveStateKey, type StateKey } from "../domain/tracking.js";
 import type { SnapshotRelease } from "../github/org.js";
 import { advisoryRepo, type Octokit } from "../github/types.js";
 import { readOrg, repoKey } from "../workflows/org-view.js";
@@ -38,7 +39,7 @@ async function allReleases(octokit: Octokit, owner: string, repo: string): Promi
 /** The report of one org, read with an installation's Octokit. */
 export async function orgReport(
   octokit: Octokit,
-  options: { org: string; botLogin: string; now: Date; since?: Date; log?: Logger },
+  options: { org: string; botLogin: string; stateKey: StateKey; now: Date; since?: Date; log?: Logger },
 ): Promise<ReportResult> {
   const log = options.log ?? pino({ level: "silent" });
   const view = await readOrg({
@@ -48,6 +49,7 @@ export async function orgReport(
     now: options.now,
     dryRun: true,
     botLogin: options.botLogin,
+    stateKey: options.stateKey,
   });
   const releases = new Map<string, SnapshotRelease[]>();
   for (const advisory of view.advisories) {
@@ -88,6 +90,8 @@ export interface ReportOptions {
   log?: Logger;
   /** Octokit class to use (tests pass one with retries off); default Probot's. */
   Octokit?: typeof ProbotOctokit;
+  /** `STATE_SECRET`, else `WEBHOOK_SECRET`: tracking states are read only when they verify under its key. */
+  stateSecret?: string;
 }
 
 /** Authenticates as the App, finds its installation on the org and reads the report. */
@@ -107,6 +111,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   return orgReport(octokit, {
     org: options.org,
     botLogin: `${app?.slug ?? "oras-advisory-bot"}[bot]`,
+    stateKey: deriveStateKey(options.stateSecret ?? ""),
     now: options.now ?? new Date(),
     ...(options.since ? { since: options.since } : {}),
     log,
