@@ -3,7 +3,7 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
 import { DASHBOARD_LABEL } from "../../src/domain/tracking.js";
 import { main } from "../../src/report/cli.js";
-import { type Bed, startBed } from "../../src/sim/harness.js";
+import { BED_SECRET, type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { ORAS_GO_UNVERSIONED, trackingIssues } from "../helpers/world.js";
 
@@ -27,7 +27,7 @@ async function report(bed: Bed, args: string[]): Promise<{ code: number; out: st
   let out = "";
   let err = "";
   const code = await main([...args, "--base-url", bed.sim.url], {
-    env: { APP_ID: String(bed.sim.world.app.id), PRIVATE_KEY: privateKey },
+    env: { APP_ID: String(bed.sim.world.app.id), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: BED_SECRET },
     stdout: (t) => {
       out += t;
     },
