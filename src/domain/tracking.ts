@@ -238,6 +238,8 @@ export function restateFromGitHub(seen: SeenOnGitHub[], claimed: TrackingState |
     managed: {},
     notices: [],
     milestones: claimed?.milestones ?? {},
+    // Watch phrases only add private notices: the ones the unverified state shows are kept.
+    watch: claimed?.watch ?? [],
   };
 }
 

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeState } from "../../src/domain/tracking.js";
 import { writeRequests } from "../../src/sim/demo.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { ORAS_GO_UNVERSIONED, trackingIssues } from "../helpers/world.js";
+import { ORAS_GO_UNVERSIONED, stateIn, trackingIssues } from "../helpers/world.js";
 
 const CVE = "CVE-2026-41234";
 
@@ -80,7 +79,7 @@ describe("embargo watch", () => {
     const writes = writeRequests(bed.sim.requests);
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every((w) => w.path.includes(`/repos/${ORG}/${TRACKER}/`))).toBe(true);
-    const state = decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
+    const state = stateIn(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body);
     expect(state?.notices.filter((k) => k.startsWith("embargo:"))).toHaveLength(3);
 
     // The same pull request edited again names the same id: no second notice.
@@ -104,7 +103,7 @@ describe("embargo watch", () => {
     const watch = await bed.sim.comment(ORG, TRACKER, issue, "sajay", "/advisory watch layer title traversal");
     await bed.sim.idle();
     expect(watch.status).toBe(200);
-    expect(decodeState(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body)?.watch).toEqual([
+    expect(stateIn(bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.number === issue)?.body)?.watch).toEqual([
       "layer title traversal",
     ]);
 
