@@ -193,12 +193,15 @@ export function checkTrackers(
         detail: `${org}/${name} does not exist or the app is not installed on it`,
         fix: `Create the private repository ${org}/${name} (or fix tracker.repo) and include it in the installation's repositories.`,
       });
-    } else if (!repo.private) {
+    } else if (repo.visibility !== "private") {
       findings.push({
         org,
         check: "tracker",
         status: "fail",
-        detail: `${org}/${repo.name} is public: tracking issues hold embargoed details and need a private repository`,
+        detail:
+          repo.visibility === "internal"
+            ? `${org}/${repo.name} is internal: every member of the enterprise can read it, and tracking issues hold embargoed details`
+            : `${org}/${repo.name} is public: tracking issues hold embargoed details and need a private repository`,
         fix: `Make ${org}/${repo.name} private (Settings → General → Danger Zone → Change visibility), or point tracker.repo at a private repository.`,
       });
     } else {

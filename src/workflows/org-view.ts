@@ -107,10 +107,10 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} does not exist or the app is not installed on it`,
     };
-  if (!snapshot.private)
+  if (snapshot.visibility !== "private")
     return {
       ...empty,
-      problem: `tracker repository ${ctx.org}/${name} is public; tracking issues need a private repository`,
+      problem: `tracker repository ${ctx.org}/${name} is ${snapshot.visibility}; tracking issues need a private repository`,
     };
   const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name)).sort((a, b) => a.number - b.number);
   const byGhsa = new Map<string, TrackingIssue>();
