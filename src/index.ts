@@ -280,6 +280,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
               author: payload.comment.user?.login ?? "",
               authorType: payload.comment.user?.type ?? "User",
             },
+            // An edit is authorized as the editor (`sender`), never as the comment's author.
+            actor:
+              payload.action === "edited"
+                ? { login: payload.sender.login, type: payload.sender.type }
+                : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" },
           }),
         );
         return { outcome: report.outcome, detail: report.detail };

@@ -27,6 +27,11 @@ export interface CommentInput {
   place: CommentPlace;
   isPullRequest: boolean;
   comment: { id: number; body: string; author: string; authorType: string };
+  /**
+   * Who made the comment say what it says now: its author when it was created, the editor (the
+   * payload's `sender`) when it was edited. Commands run with this person's authority.
+   */
+  actor: { login: string; type: string };
 }
 
 export interface CommentReport {
@@ -74,10 +79,20 @@ function publicSafe(verb: Verb, outcome: CommandOutcome, authorizationRefusal: b
 }
 
 export async function handleComment(ctx: RunContext, input: CommentInput): Promise<CommentReport> {
-  const { comment } = input;
-  if (comment.authorType === "Bot" || loginKey(comment.author) === loginKey(ctx.botLogin)) {
+  const { comment, actor } = input;
+  if (
+    comment.authorType === "Bot" ||
+    actor.type === "Bot" ||
+    loginKey(comment.author) === loginKey(ctx.botLogin) ||
+    loginKey(actor.login) === loginKey(ctx.botLogin)
+  ) {
     return { outcome: "ignored", detail: "comment by a bot", commands: 0 };
   }
+  // An edit by someone else runs as the editor; the reply says so next to each command it ran.
+  const editedBy =
+    loginKey(actor.login) !== loginKey(comment.author)
+      ? `@${actor.login} edited this comment of @${comment.author}; run as @${actor.login}. `
+      : "";
   const parsed = parseCommands(comment.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) {
     return acknowledgeOnly(ctx, input);
@@ -139,7 +154,7 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
     const env: CommandEnv = {
       ctx,
       view,
-      actor: comment.author,
+      actor: actor.login,
       where: where ?? "public-issue",
       place,
       config: org.config,
@@ -182,10 +197,8 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
           }
         }
       }
-      entries.push({
-        text: command.text,
-        ...(env.place.private ? outcome : publicSafe(command.verb, outcome, authRefusal)),
-      });
+      const shown = env.place.private ? outcome : publicSafe(command.verb, outcome, authRefusal);
+      entries.push({ text: command.text, ok: shown.ok, message: `${editedBy}${shown.message}` });
     }
     Object.assign(place, env.place); // `convert` moves the conversation into the private tracker
     if (env.trackingCase?.issue?.tracking && env.trackingCase.issue.tracking.acknowledgedAt === null) {
