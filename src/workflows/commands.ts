@@ -3,7 +3,14 @@
  * asking GitHub, run it through the same reconcilers and publish gate as everything else, and answer
  * with one reply quoting each command and its outcome, then 🚀 or 😕.
  */
-import { authorize, type CommandEnv, type CommentPlace, updateTracking } from "../commands/env.js";
+import {
+  authorize,
+  type CommandEnv,
+  type CommentPlace,
+  permittedAdvisories,
+  refusedAdvisories,
+  updateTracking,
+} from "../commands/env.js";
 import { help } from "../commands/help.js";
 import { HANDLERS } from "../commands/registry.js";
 import { reporterOf } from "../domain/advisory-plan.js";
@@ -20,6 +27,7 @@ import { COMMAND_SPECS, type Verb, type Where } from "../domain/command-specs.js
 import { loginKey } from "../domain/handles.js";
 import type { Plan } from "../domain/plan.js";
 import { ApplyError, apply } from "../github/apply.js";
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { orgConfig, type RunContext, readOrg } from "./org-view.js";
 import { casesOf } from "./reconcile.js";
 
@@ -76,6 +84,24 @@ function publicSafe(verb: Verb, outcome: CommandOutcome, authorizationRefusal: b
     ok: outcome.ok,
     message: outcome.ok ? "Done." : "Refused; the security team can see why in the private tracker.",
   };
+}
+
+/** Patch-team verbs that write to each advisory of the case: authorized, and reported, per advisory. */
+const PER_ADVISORY: ReadonlySet<Verb> = new Set(["severity", "cvss", "fixed-in", "credit", "fork"]);
+
+const label = (a: RepositoryAdvisory) => `${a.ghsa_id} (${advisoryRepo(a).owner}/${advisoryRepo(a).repo})`;
+
+/** A command that touched some advisories of a case and was refused on others: one line per advisory. */
+function perAdvisory(
+  outcome: CommandOutcome,
+  permitted: RepositoryAdvisory[],
+  refused: Array<{ advisory: RepositoryAdvisory; why: string }>,
+): CommandOutcome {
+  const lines = [
+    ...permitted.map((a) => `- ${label(a)}: ${outcome.ok ? "done" : "not done (see above)"}.`),
+    ...refused.map((r) => `- ${label(r.advisory)}: refused — ${r.why}.`),
+  ];
+  return { ok: false, message: [outcome.message, "", ...lines].join("\n") };
 }
 
 export async function handleComment(ctx: RunContext, input: CommentInput): Promise<CommentReport> {
@@ -186,6 +212,12 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
           outcome = { ok: false, message: `Not allowed: ${auth.why}.` };
           authRefusal = true;
         } else {
+          env.who = spec.who;
+          // Per advisory: what the actor may not touch is reported, never acted on.
+          const refused = PER_ADVISORY.has(command.verb)
+            ? refusedAdvisories(env).filter((r) => r.advisory.state === "triage" || r.advisory.state === "draft")
+            : [];
+          const permitted = refused.length > 0 ? permittedAdvisories(env) : [];
           try {
             outcome = await (HANDLERS[command.verb] as (e: CommandEnv, a: unknown) => Promise<CommandOutcome>)(
               env,
@@ -195,6 +227,7 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
             ctx.log.error({ verb: command.verb, err }, "command failed");
             outcome = { ok: false, message: "It failed on GitHub's side; try again, or wait for the next sweep." };
           }
+          if (refused.length > 0) outcome = perAdvisory(outcome, permitted, refused);
         }
       }
       const shown = env.place.private ? outcome : publicSafe(command.verb, outcome, authRefusal);
