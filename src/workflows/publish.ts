@@ -7,9 +7,13 @@
  * the repository's releases from GitHub — never from a cache, a payload or the org view.
  */
 import type { Config } from "../config/schema.js";
-import type { DisclosureProblem } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
-import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
+import {
+  annotateReleaseNotes,
+  type PublicationProblem,
+  type PublicationVerdict,
+  publicationVerdict,
+} from "../domain/publication.js";
 import { publicationReadiness } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
@@ -49,6 +53,8 @@ export async function publishGate(
   hold: { reason: string } | null,
   /** With `publish.together`: the sibling advisories that must be publishable too (re-read as well). */
   siblings: PublishTarget[] = [],
+  /** A security-team `/advisory publish`: confirms a fixing release older than the advisory. */
+  authority: { securityTeamConfirmed: boolean } = { securityTeamConfirmed: false },
 ): Promise<GateOutcome> {
   const { owner, repo, ghsa } = target;
   const { data: advisory } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
@@ -57,7 +63,7 @@ export async function publishGate(
     ghsa_id: ghsa,
   });
   const releases = await publishedReleases(ctx.octokit, owner, repo);
-  const verdict = publicationVerdict(advisory, releases, config.publish, hold);
+  const verdict = publicationVerdict(advisory, releases, config.publish, hold, authority);
   if (verdict.kind !== "ready") return verdict;
   const waitingFor: string[] = [];
   for (const sibling of siblings) {
@@ -72,6 +78,7 @@ export async function publishGate(
       await publishedReleases(ctx.octokit, sibling.owner, sibling.repo),
       config.publish,
       hold,
+      authority,
     );
     if (theirs.kind !== "ready") waitingFor.push(`${sibling.ghsa} in ${sibling.owner}/${sibling.repo}`);
   }
@@ -157,7 +164,7 @@ export interface PublicationStep {
   annotationPending: boolean;
 }
 
-function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
+function blockedComment(ghsa: string, tags: string[], problems: PublicationProblem[], mention: string[]): string {
   const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")}: ` : "";
   return [
     `${who}${tags.join(", ")} ${tags.length > 1 ? "are" : "is"} published and fixes ${ghsa}, but the advisory cannot be published yet:`,
