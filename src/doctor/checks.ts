@@ -126,6 +126,16 @@ export function checkConfigs(org: string, configs: Map<string, ConfigResult>): F
     groups.set(key, group);
   }
   const findings: Finding[] = [];
+  const ignored = [...new Set([...configs.values()].flatMap((c) => (c.ok ? (c.ignored ?? []) : [])))];
+  if (ignored.length > 0) {
+    findings.push({
+      org,
+      check: "config",
+      status: "warn",
+      detail: `ignored: ${ignored.join("; ")} — the security team, the tracker and outside experts come only from the org's .github repository`,
+      fix: "Move these keys to the org's .github/advisory-bot.yml (or delete them from the repository's file).",
+    });
+  }
   for (const g of groups.values()) {
     const where = g.files.length > 0 ? g.files.join(" → ") : `.github/advisory-bot.yml of ${list(g.repos, 3)}`;
     findings.push({
@@ -136,7 +146,7 @@ export function checkConfigs(org: string, configs: Map<string, ConfigResult>): F
       fix: `Fix ${g.files[0] ?? "the file"} (schema/advisory-bot.schema.json validates it in an editor); those repositories are skipped until then.`,
     });
   }
-  if (findings.length === 0) {
+  if (findings.every((f) => f.status !== "fail")) {
     findings.push({
       org,
       check: "config",

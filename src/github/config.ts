@@ -1,4 +1,5 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
+import { ORG_CONFIG_REPO } from "../config/authority.js";
 import { type ConfigReader, type ConfigResult, loadConfig } from "../config/load.js";
 import { CONFIG_PATH } from "../config/schema.js";
 import type { RepoSnapshot } from "./org.js";
@@ -42,7 +43,12 @@ export async function loadOrgConfigs(
   repos: readonly RepoSnapshot[],
 ): Promise<Map<string, ConfigResult>> {
   const reader = snapshotConfigReader(octokit, org, repos);
+  // Authority (security team, tracker, outside experts) comes only from the org's `.github` repository.
+  const orgLevel = await loadConfig(reader, org, ORG_CONFIG_REPO);
   const out = new Map<string, ConfigResult>();
-  for (const repo of repos) out.set(repo.name.toLowerCase(), await loadConfig(reader, org, repo.name));
+  for (const repo of repos) {
+    const key = repo.name.toLowerCase();
+    out.set(key, key === ORG_CONFIG_REPO ? orgLevel : await loadConfig(reader, org, repo.name, orgLevel));
+  }
   return out;
 }

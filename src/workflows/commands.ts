@@ -28,7 +28,7 @@ import { loginKey } from "../domain/handles.js";
 import type { Plan } from "../domain/plan.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
-import { orgConfig, type RunContext, readOrg } from "./org-view.js";
+import { orgConfig, orgConfigProblem, type RunContext, readOrg } from "./org-view.js";
 import { casesOf } from "./reconcile.js";
 
 export interface CommentInput {
@@ -170,11 +170,14 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
   if (helpOnly) {
     for (const c of commands) entries.push({ text: c.text, ...(await help()) });
   } else if (!org || !view) {
+    // Never a fallback to a repository's file: the security team and the tracker come from the org's.
+    const problem = view ? orgConfigProblem(view) : null;
+    const detail = problem && place.private ? `\n\n${problem}` : "";
     for (const c of commands)
       entries.push({
         text: c.text,
         ok: false,
-        message: "The org's configuration is invalid or missing; commands are off until it is fixed.",
+        message: `The org's configuration is invalid or missing; commands are off until it is fixed.${detail}`,
       });
   } else {
     const env: CommandEnv = {
