@@ -49,8 +49,11 @@ export interface AdvisoryBot {
 
 export const SWEEP_PATH = "/api/advisory-bot/sweep";
 
+/** The token only in the `Bearer` scheme (RFC 6750; the scheme name is case-insensitive). */
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "", "utf8");
+  const bearer = /^Bearer +(\S+)$/i.exec(header ?? "");
+  if (!bearer?.[1]) return false;
+  const given = Buffer.from(bearer[1], "utf8");
   const want = Buffer.from(token, "utf8");
   return given.length === want.length && timingSafeEqual(given, want);
 }
@@ -313,6 +316,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
               author: payload.comment.user?.login ?? "",
               authorType: payload.comment.user?.type ?? "User",
             },
+            // An edit is authorized as the editor (`sender`), never as the comment's author.
+            actor:
+              payload.action === "edited"
+                ? { login: payload.sender.login, type: payload.sender.type }
+                : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" },
           }),
         );
         // A new watched phrase is taken into the embargo watch's index at once.

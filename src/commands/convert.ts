@@ -19,7 +19,7 @@ export const convert: Handler<"convert"> = async (env) => {
   const tracker = trackerName
     ? env.view.repos.find((r) => r.name.toLowerCase() === trackerName.toLowerCase())
     : undefined;
-  if (!tracker?.private)
+  if (tracker?.visibility !== "private")
     return refuse("No private tracker repository is configured, so the report cannot be moved out of public view.");
   const repo = targetRepo(env, env.place.owner, env.place.repo);
   if (typeof repo === "string") return refuse(repo);

@@ -33,6 +33,8 @@ export interface CommandEnv {
   config: Config;
   /** The case when the comment is on a tracking issue. */
   trackingCase: Case | null;
+  /** Who may run the command being run; patch-team verbs act only on advisories whose team the actor is on. */
+  who?: Who;
 }
 
 export function ok(message: string): CommandOutcome {
@@ -46,9 +48,35 @@ function isSecurityTeam(env: CommandEnv, login: string): boolean {
   return securityTeam(env.view, env.config).members.some((m) => loginKey(m) === loginKey(login));
 }
 
+function onPatchTeamOf(a: RepositoryAdvisory, login: string): boolean {
+  return (a.collaborating_users ?? []).some((u) => loginKey(u.login) === loginKey(login));
+}
+
 function isPatchTeam(env: CommandEnv, login: string): boolean {
-  const advisories = env.trackingCase?.advisories ?? [];
-  return advisories.some((a) => (a.collaborating_users ?? []).some((u) => loginKey(u.login) === loginKey(login)));
+  return (env.trackingCase?.advisories ?? []).some((a) => onPatchTeamOf(a, login));
+}
+
+/**
+ * Why the actor may not act on this advisory with the command being run, or null when they may. A
+ * patch-team verb is authorized per advisory: being on one sibling's team gives no right over another's.
+ */
+export function refusalFor(env: CommandEnv, a: RepositoryAdvisory): string | null {
+  if (env.who !== "patch-team") return null;
+  if (onPatchTeamOf(a, env.actor) || isSecurityTeam(env, env.actor)) return null;
+  return `@${env.actor} is not on its patch team`;
+}
+
+/** The case's advisories the command being run may not touch, each with the reason. */
+export function refusedAdvisories(env: CommandEnv): Array<{ advisory: RepositoryAdvisory; why: string }> {
+  return (env.trackingCase?.advisories ?? []).flatMap((advisory) => {
+    const why = refusalFor(env, advisory);
+    return why === null ? [] : [{ advisory, why }];
+  });
+}
+
+/** The case's advisories the command being run may touch. */
+export function permittedAdvisories(env: CommandEnv): RepositoryAdvisory[] {
+  return (env.trackingCase?.advisories ?? []).filter((a) => refusalFor(env, a) === null);
 }
 
 function isRepoMaintainer(env: CommandEnv, repo: string, login: string): boolean {
@@ -84,8 +112,9 @@ export function authorize(env: CommandEnv, who: Who): { allowed: boolean; why: s
   }
 }
 
+/** Open (triage or draft) advisories of the case that the command being run may touch. */
 export function openAdvisories(env: CommandEnv): RepositoryAdvisory[] {
-  return (env.trackingCase?.advisories ?? []).filter((a) => a.state === "triage" || a.state === "draft");
+  return permittedAdvisories(env).filter((a) => a.state === "triage" || a.state === "draft");
 }
 
 export function where(a: RepositoryAdvisory): { owner: string; repo: string; ghsa_id: string } {

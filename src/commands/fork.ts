@@ -1,10 +1,10 @@
 import type { Plan } from "../domain/plan.js";
-import { applyForCommand, ok, refreshCase, where } from "./env.js";
+import { applyForCommand, ok, permittedAdvisories, refreshCase, where } from "./env.js";
 import type { Handler } from "./handler.js";
 
 /** `/advisory fork`: create the temporary private fork of each draft that has none. */
 export const fork: Handler<"fork"> = async (env) => {
-  const drafts = (env.trackingCase?.advisories ?? []).filter((a) => a.state === "draft" && a.private_fork === null);
+  const drafts = permittedAdvisories(env).filter((a) => a.state === "draft" && a.private_fork === null);
   if (drafts.length === 0) return ok("Every draft already has its private fork (or is not a draft yet).");
   const plan: Plan = drafts.map((a) => ({ op: "advisory.fork", params: where(a), why: `requested by @${env.actor}` }));
   const outcome = await applyForCommand(

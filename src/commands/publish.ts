@@ -1,8 +1,9 @@
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { configFor } from "../workflows/org-view.js";
 import { annotateReleases, publishGate } from "../workflows/publish.js";
+import { type Case, casesOf } from "../workflows/reconcile.js";
 import type { CommandEnv } from "./env.js";
-import { ok, refreshCase, refuse } from "./env.js";
+import { authorize, ok, refreshCase, refuse } from "./env.js";
 import type { Handler } from "./handler.js";
 
 /** Drafts this command concerns: the tracking issue's, or in a release pull request, its repository's. */
@@ -22,6 +23,9 @@ export const publish: Handler<"publish"> = async (env) => {
   if (targets.length === 0) return refuse("There is no draft advisory to publish here.");
   const lines: string[] = [];
   let published = 0;
+  // Only the security team's publish confirms a fixing release older than the advisory.
+  const authority = { securityTeamConfirmed: authorize(env, "security-team").allowed };
+  const cases = env.trackingCase ? [env.trackingCase] : casesOf(env.view);
   for (const a of targets) {
     const { owner, repo } = advisoryRepo(a);
     const cfg = configFor(env.view, repo);
@@ -29,13 +33,20 @@ export const publish: Handler<"publish"> = async (env) => {
       lines.push(`- ${a.ghsa_id}: not published — the configuration of ${repo} is invalid.`);
       continue;
     }
-    const hold = env.trackingCase?.issue?.tracking?.hold ?? null;
+    // The whole gate, wherever the command is written (a tracking issue or a release pull request):
+    // the case's hold and, with publish.together, its siblings.
+    const c: Case | undefined = cases.find((x) => x.advisories.some((s) => s.ghsa_id === a.ghsa_id));
+    if (!env.trackingCase && c?.tracker && !c.issue) {
+      lines.push(`- ${a.ghsa_id}: not published — it has no tracking issue yet, so its hold cannot be checked.`);
+      continue;
+    }
+    const hold = c?.issue?.tracking?.hold ?? null;
     const siblings = cfg.config.publish.together
-      ? (env.trackingCase?.advisories ?? [])
+      ? (c?.advisories ?? [])
           .filter((s) => s.ghsa_id !== a.ghsa_id && s.state !== "published")
           .map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
       : [];
-    const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold, siblings);
+    const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold, siblings, authority);
     switch (outcome.kind) {
       case "published":
         published += 1;

@@ -1,7 +1,16 @@
+import { withOrgAuthority } from "./authority.js";
 import { type ConfigError, problemsFromZod } from "./errors.js";
 import { CONFIG_PATH, type Config, configSchema, DEFAULT_CONFIG } from "./schema.js";
 
-export type ConfigResult = { ok: true; config: Config; files: string[] } | { ok: false; error: ConfigError };
+export type ConfigResult =
+  | {
+      ok: true;
+      config: Config;
+      files: string[];
+      /** Authority keys a repository's own file set, ignored (only the org's `.github` repository sets them). */
+      ignored?: string[];
+    }
+  | { ok: false; error: ConfigError };
 
 interface ConfigFile {
   owner: string;
@@ -54,8 +63,28 @@ function normalize(config: Config): Config {
  * repository, following `_extends`), then validates it. Never throws for a bad file: every problem comes
  * back as a structured error so that the caller can report it and skip the repository.
  * With no file anywhere, the product's defaults apply.
+ *
+ * Given the org-level configuration, the authority keys (security team, tracker, outside experts) are
+ * taken from it whatever the repository's file says, and an invalid org-level configuration makes the
+ * repository's invalid too.
  */
-export async function loadConfig(octokit: ConfigReader, owner: string, repo: string): Promise<ConfigResult> {
+export async function loadConfig(
+  octokit: ConfigReader,
+  owner: string,
+  repo: string,
+  orgLevel?: ConfigResult,
+): Promise<ConfigResult> {
+  const result = await loadOwnConfig(octokit, owner, repo);
+  if (!orgLevel) return result.result;
+  return withOrgAuthority(result.result, result.files, orgLevel, `${owner}/${repo}`);
+}
+
+async function loadOwnConfig(
+  octokit: ConfigReader,
+  owner: string,
+  repo: string,
+): Promise<{ result: ConfigResult; files: ConfigFile[] }> {
+  const done = (result: ConfigResult, read: ConfigFile[] = []) => ({ result, files: read });
   const repository = `${owner}/${repo}`;
   let files: ConfigFile[];
   let merged: Record<string, unknown>;
@@ -68,14 +97,14 @@ export async function loadConfig(octokit: ConfigReader, owner: string, repo: str
     if (status !== undefined && status !== 404 && status !== 422) throw err; // transient: let the caller retry
     const message =
       err instanceof Error ? err.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : String(err);
-    return { ok: false, error: { repository, files: [], problems: [{ path: "(file)", message }] } };
+    return done({ ok: false, error: { repository, files: [], problems: [{ path: "(file)", message }] } });
   }
   const found = files.filter((f) => f.config !== null);
   const names = found.map((f) => `${f.owner}/${f.repo}:${f.path}`);
-  if (found.length === 0) return { ok: true, config: DEFAULT_CONFIG, files: [] };
+  if (found.length === 0) return done({ ok: true, config: DEFAULT_CONFIG, files: [] });
   const empty = found.find((f) => f.config && Object.keys(f.config).length === 0);
   if (empty) {
-    return {
+    return done({
       ok: false,
       error: {
         repository,
@@ -87,11 +116,11 @@ export async function loadConfig(octokit: ConfigReader, owner: string, repo: str
           },
         ],
       },
-    };
+    });
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    return { ok: false, error: { repository, files: names, problems: problemsFromZod(parsed.error) } };
+    return done({ ok: false, error: { repository, files: names, problems: problemsFromZod(parsed.error) } }, found);
   }
-  return { ok: true, config: normalize(parsed.data), files: names };
+  return done({ ok: true, config: normalize(parsed.data), files: names }, found);
 }

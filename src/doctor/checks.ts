@@ -126,6 +126,16 @@ export function checkConfigs(org: string, configs: Map<string, ConfigResult>): F
     groups.set(key, group);
   }
   const findings: Finding[] = [];
+  const ignored = [...new Set([...configs.values()].flatMap((c) => (c.ok ? (c.ignored ?? []) : [])))];
+  if (ignored.length > 0) {
+    findings.push({
+      org,
+      check: "config",
+      status: "warn",
+      detail: `ignored: ${ignored.join("; ")} — the security team, the tracker and outside experts come only from the org's .github repository`,
+      fix: "Move these keys to the org's .github/advisory-bot.yml (or delete them from the repository's file).",
+    });
+  }
   for (const g of groups.values()) {
     const where = g.files.length > 0 ? g.files.join(" → ") : `.github/advisory-bot.yml of ${list(g.repos, 3)}`;
     findings.push({
@@ -136,7 +146,7 @@ export function checkConfigs(org: string, configs: Map<string, ConfigResult>): F
       fix: `Fix ${g.files[0] ?? "the file"} (schema/advisory-bot.schema.json validates it in an editor); those repositories are skipped until then.`,
     });
   }
-  if (findings.length === 0) {
+  if (findings.every((f) => f.status !== "fail")) {
     findings.push({
       org,
       check: "config",
@@ -193,12 +203,15 @@ export function checkTrackers(
         detail: `${org}/${name} does not exist or the app is not installed on it`,
         fix: `Create the private repository ${org}/${name} (or fix tracker.repo) and include it in the installation's repositories.`,
       });
-    } else if (!repo.private) {
+    } else if (repo.visibility !== "private") {
       findings.push({
         org,
         check: "tracker",
         status: "fail",
-        detail: `${org}/${repo.name} is public: tracking issues hold embargoed details and need a private repository`,
+        detail:
+          repo.visibility === "internal"
+            ? `${org}/${repo.name} is internal: every member of the enterprise can read it, and tracking issues hold embargoed details`
+            : `${org}/${repo.name} is public: tracking issues hold embargoed details and need a private repository`,
         fix: `Make ${org}/${repo.name} private (Settings → General → Danger Zone → Change visibility), or point tracker.repo at a private repository.`,
       });
     } else {

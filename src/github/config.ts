@@ -1,8 +1,25 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
+import { ORG_CONFIG_REPO } from "../config/authority.js";
 import { type ConfigReader, type ConfigResult, loadConfig } from "../config/load.js";
 import { CONFIG_PATH } from "../config/schema.js";
 import type { RepoSnapshot } from "./org.js";
 import type { Octokit } from "./types.js";
+
+/**
+ * Largest configuration file parsed. Real ones are a few hundred bytes; YAML parsing of adversarial
+ * text (thousands of anchors, deep nesting) grows faster than linearly, so larger files are refused
+ * as invalid before the parser sees them.
+ */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+function tooLarge(repo: string | undefined): Error {
+  return Object.assign(
+    new Error(`${repo ?? "a repository"}'s configuration file is larger than ${MAX_CONFIG_BYTES} bytes`),
+    {
+      status: 422,
+    },
+  );
+}
 
 type Endpoint = { method?: string; url?: string; owner?: string; repo?: string; path?: string };
 
@@ -22,8 +39,14 @@ export function snapshotConfigReader(octokit: Octokit, org: string, repos: reado
         endpoint.owner?.toLowerCase() === org.toLowerCase()
           ? byName.get(endpoint.repo?.toLowerCase() ?? "")
           : undefined;
-      if (!known) return octokit.request(endpoint as Parameters<Octokit["request"]>[0]);
+      if (!known) {
+        const res = await octokit.request(endpoint as Parameters<Octokit["request"]>[0]);
+        if (typeof res.data === "string" && Buffer.byteLength(res.data, "utf8") > MAX_CONFIG_BYTES)
+          throw tooLarge(endpoint.repo);
+        return res;
+      }
       if (known.config === null) throw Object.assign(new Error("Not Found"), { status: 404 });
+      if (Buffer.byteLength(known.config, "utf8") > MAX_CONFIG_BYTES) throw tooLarge(endpoint.repo);
       return { status: 200, data: known.config, headers: { "content-type": "text/plain; charset=utf-8" } };
     },
     { endpoint: octokit.request.endpoint },
@@ -42,7 +65,12 @@ export async function loadOrgConfigs(
   repos: readonly RepoSnapshot[],
 ): Promise<Map<string, ConfigResult>> {
   const reader = snapshotConfigReader(octokit, org, repos);
+  // Authority (security team, tracker, outside experts) comes only from the org's `.github` repository.
+  const orgLevel = await loadConfig(reader, org, ORG_CONFIG_REPO);
   const out = new Map<string, ConfigResult>();
-  for (const repo of repos) out.set(repo.name.toLowerCase(), await loadConfig(reader, org, repo.name));
+  for (const repo of repos) {
+    const key = repo.name.toLowerCase();
+    out.set(key, key === ORG_CONFIG_REPO ? orgLevel : await loadConfig(reader, org, repo.name, orgLevel));
+  }
   return out;
 }

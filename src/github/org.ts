@@ -10,6 +10,8 @@ export interface RepoSnapshot {
   name: string;
   archived: boolean;
   private: boolean;
+  /** `private` is true for internal repositories too; only `visibility: "private"` keeps an embargo. */
+  visibility: "public" | "private" | "internal";
   /** Text of each requested roster file on the default branch; null when absent. */
   files: Record<string, string | null>;
   /** Text of the repository's own `.github/advisory-bot.yml`, or null. */
@@ -38,6 +40,7 @@ interface RepoNode {
   name: string;
   isArchived: boolean;
   isPrivate: boolean;
+  visibility: "PUBLIC" | "PRIVATE" | "INTERNAL";
   config: { text: string | null } | null;
   releases: {
     nodes: Array<{
@@ -73,7 +76,7 @@ export function orgReposQuery(fileCount: number): string {
     repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes {
-        id name isArchived isPrivate
+        id name isArchived isPrivate visibility
         config: object(expression: $cfg) { ... on Blob { text } }
         releases(first: ${RECENT_RELEASES}, orderBy: { field: CREATED_AT, direction: DESC }) {
           nodes { databaseId tagName description isDraft isPrerelease publishedAt }
@@ -108,6 +111,7 @@ export async function readOrgRepos(octokit: Octokit, org: string, files: readonl
         name: node.name,
         archived: node.isArchived,
         private: node.isPrivate,
+        visibility: node.visibility.toLowerCase() as RepoSnapshot["visibility"],
         files: texts,
         config: node.config?.text ?? null,
         releases: (node.releases.nodes ?? [])

@@ -3,7 +3,14 @@
  * asking GitHub, run it through the same reconcilers and publish gate as everything else, and answer
  * with one reply quoting each command and its outcome, then 🚀 or 😕.
  */
-import { authorize, type CommandEnv, type CommentPlace, updateTracking } from "../commands/env.js";
+import {
+  authorize,
+  type CommandEnv,
+  type CommentPlace,
+  permittedAdvisories,
+  refusedAdvisories,
+  updateTracking,
+} from "../commands/env.js";
 import { help } from "../commands/help.js";
 import { HANDLERS } from "../commands/registry.js";
 import { reporterOf } from "../domain/advisory-plan.js";
@@ -20,13 +27,19 @@ import { COMMAND_SPECS, type Verb, type Where } from "../domain/command-specs.js
 import { loginKey } from "../domain/handles.js";
 import type { Plan } from "../domain/plan.js";
 import { ApplyError, apply } from "../github/apply.js";
-import { orgConfig, type RunContext, readOrg } from "./org-view.js";
+import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
+import { orgConfig, orgConfigProblem, type RunContext, readOrg } from "./org-view.js";
 import { casesOf } from "./reconcile.js";
 
 export interface CommentInput {
   place: CommentPlace;
   isPullRequest: boolean;
   comment: { id: number; body: string; author: string; authorType: string };
+  /**
+   * Who made the comment say what it says now: its author when it was created, the editor (the
+   * payload's `sender`) when it was edited. Commands run with this person's authority.
+   */
+  actor: { login: string; type: string };
 }
 
 export interface CommentReport {
@@ -73,11 +86,39 @@ function publicSafe(verb: Verb, outcome: CommandOutcome, authorizationRefusal: b
   };
 }
 
+/** Patch-team verbs that write to each advisory of the case: authorized, and reported, per advisory. */
+const PER_ADVISORY: ReadonlySet<Verb> = new Set(["severity", "cvss", "fixed-in", "credit", "fork"]);
+
+const label = (a: RepositoryAdvisory) => `${a.ghsa_id} (${advisoryRepo(a).owner}/${advisoryRepo(a).repo})`;
+
+/** A command that touched some advisories of a case and was refused on others: one line per advisory. */
+function perAdvisory(
+  outcome: CommandOutcome,
+  permitted: RepositoryAdvisory[],
+  refused: Array<{ advisory: RepositoryAdvisory; why: string }>,
+): CommandOutcome {
+  const lines = [
+    ...permitted.map((a) => `- ${label(a)}: ${outcome.ok ? "done" : "not done (see above)"}.`),
+    ...refused.map((r) => `- ${label(r.advisory)}: refused — ${r.why}.`),
+  ];
+  return { ok: false, message: [outcome.message, "", ...lines].join("\n") };
+}
+
 export async function handleComment(ctx: RunContext, input: CommentInput): Promise<CommentReport> {
-  const { comment } = input;
-  if (comment.authorType === "Bot" || loginKey(comment.author) === loginKey(ctx.botLogin)) {
+  const { comment, actor } = input;
+  if (
+    comment.authorType === "Bot" ||
+    actor.type === "Bot" ||
+    loginKey(comment.author) === loginKey(ctx.botLogin) ||
+    loginKey(actor.login) === loginKey(ctx.botLogin)
+  ) {
     return { outcome: "ignored", detail: "comment by a bot", commands: 0 };
   }
+  // An edit by someone else runs as the editor; the reply says so next to each command it ran.
+  const editedBy =
+    loginKey(actor.login) !== loginKey(comment.author)
+      ? `@${actor.login} edited this comment of @${comment.author}; run as @${actor.login}. `
+      : "";
   const parsed = parseCommands(comment.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) {
     return acknowledgeOnly(ctx, input);
@@ -129,17 +170,20 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
   if (helpOnly) {
     for (const c of commands) entries.push({ text: c.text, ...(await help()) });
   } else if (!org || !view) {
+    // Never a fallback to a repository's file: the security team and the tracker come from the org's.
+    const problem = view ? orgConfigProblem(view) : null;
+    const detail = problem && place.private ? `\n\n${problem}` : "";
     for (const c of commands)
       entries.push({
         text: c.text,
         ok: false,
-        message: "The org's configuration is invalid or missing; commands are off until it is fixed.",
+        message: `The org's configuration is invalid or missing; commands are off until it is fixed.${detail}`,
       });
   } else {
     const env: CommandEnv = {
       ctx,
       view,
-      actor: comment.author,
+      actor: actor.login,
       where: where ?? "public-issue",
       place,
       config: org.config,
@@ -177,6 +221,12 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
           outcome = { ok: false, message: `Not allowed: ${auth.why}.` };
           authRefusal = true;
         } else {
+          env.who = spec.who;
+          // Per advisory: what the actor may not touch is reported, never acted on.
+          const refused = PER_ADVISORY.has(command.verb)
+            ? refusedAdvisories(env).filter((r) => r.advisory.state === "triage" || r.advisory.state === "draft")
+            : [];
+          const permitted = refused.length > 0 ? permittedAdvisories(env) : [];
           try {
             outcome = await (HANDLERS[command.verb] as (e: CommandEnv, a: unknown) => Promise<CommandOutcome>)(
               env,
@@ -186,12 +236,11 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
             ctx.log.error({ verb: command.verb, err }, "command failed");
             outcome = { ok: false, message: "It failed on GitHub's side; try again, or wait for the next sweep." };
           }
+          if (refused.length > 0) outcome = perAdvisory(outcome, permitted, refused);
         }
       }
-      entries.push({
-        text: command.text,
-        ...(env.place.private ? outcome : publicSafe(command.verb, outcome, authRefusal)),
-      });
+      const shown = env.place.private ? outcome : publicSafe(command.verb, outcome, authRefusal);
+      entries.push({ text: command.text, ok: shown.ok, message: `${editedBy}${shown.message}` });
     }
     Object.assign(place, env.place); // `convert` moves the conversation into the private tracker
     if (env.trackingCase?.issue?.tracking && env.trackingCase.issue.tracking.acknowledgedAt === null) {

@@ -129,7 +129,19 @@ export function dashboardBody(ctx: RunContext, view: OrgView, extra?: ReadonlyMa
     }),
     siblings: siblingsOf(view),
     embargoSightings: sightingsOf(view),
-    configErrors: configErrors(view).map((e) => ({ repository: e.repository, text: formatConfigError(e) })),
+    configErrors: [
+      ...configErrors(view).map((e) => ({ repository: e.repository, text: formatConfigError(e) })),
+      ...[...view.configs.entries()].flatMap(([name, c]) =>
+        c.ok && c.ignored
+          ? [
+              {
+                repository: `${view.org}/${name}`,
+                text: `Ignored in ${view.org}/${name} (the repository is not skipped): ${c.ignored.join("; ")} — the security team, the tracker and outside experts come only from the org's .github repository.`,
+              },
+            ]
+          : [],
+      ),
+    ],
     rosterWarnings: view.rosterWarnings,
     responseTimes: summarize(orgTimelines(view), { now: ctx.now, ackWithin: ackWithinOf(view) }),
     ...(extra ? { extra } : {}),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import type { ConfigError } from "../config/errors.js";
+import { ORG_CONFIG_REPO } from "../config/authority.js";
+import { type ConfigError, formatConfigError } from "../config/errors.js";
 import type { ConfigResult } from "../config/load.js";
 import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
@@ -110,10 +111,10 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} does not exist or the app is not installed on it`,
     };
-  if (!snapshot.private)
+  if (snapshot.visibility !== "private")
     return {
       ...empty,
-      problem: `tracker repository ${ctx.org}/${name} is public; tracking issues need a private repository`,
+      problem: `tracker repository ${ctx.org}/${name} is ${snapshot.visibility}; tracking issues need a private repository`,
     };
   const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name, ctx)).sort(
     (a, b) => a.number - b.number,
@@ -281,10 +282,18 @@ export function outsideExperts(view: OrgView): string[] {
 /** A valid configuration as loaded. */
 export type OrgConfig = Extract<ConfigResult, { ok: true }>;
 
-/** The org's own configuration: the `.github` repository's when valid, else the first valid one. */
+/**
+ * The org-level configuration: the `.github` repository's, when valid. Never a repository's own file:
+ * null when it is invalid or unreadable, and commands that need it are refused with its error.
+ */
 export function orgConfig(view: OrgView): OrgConfig | null {
-  const own = view.configs.get(".github");
-  if (own?.ok) return own;
-  for (const c of view.configs.values()) if (c.ok) return c;
-  return null;
+  const own = view.configs.get(ORG_CONFIG_REPO);
+  return own?.ok ? own : null;
+}
+
+/** Why the org-level configuration cannot be used (its validation error), or null when it can. */
+export function orgConfigProblem(view: OrgView): string | null {
+  const own = view.configs.get(ORG_CONFIG_REPO);
+  if (own === undefined) return `the org has no readable ${ORG_CONFIG_REPO} repository with .github/advisory-bot.yml`;
+  return own.ok ? null : formatConfigError(own.error);
 }

@@ -9,7 +9,12 @@
 import type { Config } from "../config/schema.js";
 import { DESCRIPTION_PROBLEMS, type DisclosureProblem, disclosureExample } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
-import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
+import {
+  annotateReleaseNotes,
+  type PublicationProblem,
+  type PublicationVerdict,
+  publicationVerdict,
+} from "../domain/publication.js";
 import { publicationReadiness } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
@@ -50,6 +55,8 @@ export async function publishGate(
   hold: { reason: string } | null,
   /** With `publish.together`: the sibling advisories that must be publishable too (re-read as well). */
   siblings: PublishTarget[] = [],
+  /** A security-team `/advisory publish`: confirms a fixing release older than the advisory. */
+  authority: { securityTeamConfirmed: boolean } = { securityTeamConfirmed: false },
 ): Promise<GateOutcome> {
   const { owner, repo, ghsa } = target;
   const { data: advisory } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
@@ -58,7 +65,7 @@ export async function publishGate(
     ghsa_id: ghsa,
   });
   const releases = await publishedReleases(ctx.octokit, owner, repo);
-  const verdict = publicationVerdict(advisory, releases, config.publish, hold);
+  const verdict = publicationVerdict(advisory, releases, config.publish, hold, authority);
   if (verdict.kind !== "ready") return verdict;
   const waitingFor: string[] = [];
   for (const sibling of siblings) {
@@ -73,6 +80,7 @@ export async function publishGate(
       await publishedReleases(ctx.octokit, sibling.owner, sibling.repo),
       config.publish,
       hold,
+      authority,
     );
     if (theirs.kind !== "ready") waitingFor.push(`${sibling.ghsa} in ${sibling.owner}/${sibling.repo}`);
   }
@@ -158,7 +166,7 @@ export interface PublicationStep {
   annotationPending: boolean;
 }
 
-function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
+function blockedComment(ghsa: string, tags: string[], problems: PublicationProblem[], mention: string[]): string {
   const who = mention.length > 0 ? `${mention.map((u) => `@${u}`).join(" ")}: ` : "";
   return [
     `${who}${tags.map((t) => escapeUntrusted(t)).join(", ")} ${tags.length > 1 ? "are" : "is"} published and fixes ${ghsa}, but the advisory cannot be published yet:`,
@@ -174,8 +182,8 @@ function blockedComment(ghsa: string, tags: string[], problems: DisclosureProble
  * When the description lacks something: what the policy asks of it, with GitHub's own advisory
  * template, filled in for this release, as the example.
  */
-function descriptionHelp(tags: string[], problems: DisclosureProblem[]): string[] {
-  if (!problems.some((p) => DESCRIPTION_PROBLEMS.has(p.code))) return [];
+function descriptionHelp(tags: string[], problems: ReadonlyArray<{ code: string }>): string[] {
+  if (!problems.some((p) => (DESCRIPTION_PROBLEMS as ReadonlySet<string>).has(p.code))) return [];
   const version = tags[0]?.replace(/^v/i, "");
   return [
     "The description should say what the vulnerability is and who is affected, how it works, and how users get the fix (usually an upgrade; a workaround is optional). GitHub's advisory template covers all of it; for example:",

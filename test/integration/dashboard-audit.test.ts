@@ -139,7 +139,16 @@ function roster(name: string, owners: string, archived = false): RepoRosterState
 }
 
 function snapshot(name: string, isPrivate = false): RepoSnapshot {
-  return { id: `R_${name}`, name, archived: false, private: isPrivate, files: {}, config: null, releases: [] };
+  return {
+    id: `R_${name}`,
+    name,
+    archived: false,
+    private: isPrivate,
+    visibility: isPrivate ? "private" : "public",
+    files: {},
+    config: null,
+    releases: [],
+  };
 }
 
 interface ViewOptions {
