@@ -118,6 +118,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     return botLogin;
   };
 
+  /**
+   * A run's context. Built once the run holds its org's lock: its clock reading is the time the run
+   * starts working, not the time it began waiting (a delivery may wait behind a long sweep).
+   */
   const runContext = async (
     probot: Probot,
     octokit: Octokit,
@@ -157,7 +161,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
             metrics,
           );
           const ctx = await runContext(probot, octokit, log, account.login);
-          const org = await sweepOrg(ctx, lock, steps);
+          const org = await sweepOrg(ctx, lock, steps, deps.now);
           metrics?.sweep(org.durationMs, false);
           log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");
           summary.orgs.push(org);
@@ -199,9 +203,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const reconcileFor = async (context: Context, org: string, scope: AdvisoryScope): Promise<EventReport> => {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
-    const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () => reconcileOrg(ctx, await readOrg(ctx, scope)));
+    const results = await lock.run(orgKey(org), async () => {
+      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+      return reconcileOrg(ctx, await readOrg(ctx, scope));
+    });
     if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
     const writes = results.reduce((n, r) => n + r.writes, 0);
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
@@ -251,10 +257,9 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const probot = probotRef;
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
         const org = payload.repository.owner.login;
-        const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
-        const report = await lock.run(orgKey(org), () =>
-          handleComment(ctx, {
+        const report = await lock.run(orgKey(org), async () =>
+          handleComment(await runContext(probot, context.octokit as Octokit, context.log, org), {
             place: {
               owner: payload.repository.owner.login,
               repo: payload.repository.name,
@@ -283,12 +288,17 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }),
     );
 
+    // A full release fires `published` then `released`; a prerelease only `published`; a prerelease
+    // promoted to a full release only `released`. Each release is looked at once: on `released`, or on
+    // `published` when it is a prerelease.
     probot.on(
-      "release.published",
+      ["release.published", "release.released"],
       handle(async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (payload.release.draft) return { outcome: "ignored", detail: "draft release" };
+        if (payload.action === "published" && !payload.release.prerelease)
+          return { outcome: "ignored", detail: "a full release: handled on release.released" };
         const owner = payload.repository.owner.login;
         const repo = payload.repository.name;
         // One list request; a release that fixes no draft costs nothing more and writes nothing.

@@ -126,6 +126,8 @@ export interface Simulator {
     release: { tag_name: string; name?: string; body?: string; prerelease?: boolean; author: string },
   ): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
   publishDraftRelease(id: number, actor?: string): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
+  /** A published prerelease changed to a full release: GitHub sends `release.edited`, then `release.released`. */
+  promoteRelease(id: number, actor?: string): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
   push(
     owner: string,
     repo: string,
@@ -313,6 +315,17 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       rel.draft = false;
       rel.published_at = world.stamp();
       return { release_id: id, deliveries: await releaseDeliveries(id, actor ?? rel.author, false, true) };
+    },
+    async promoteRelease(id, actor) {
+      const rel = world.releases.get(id);
+      if (!rel) throw new Error(`no release ${id}`);
+      if (rel.draft || !rel.prerelease) throw new Error(`release ${id} is not a published prerelease`);
+      rel.prerelease = false;
+      const by = actor ?? rel.author;
+      const edited = hooks.release("edited", rel, by);
+      (edited[1] as Record<string, unknown>).changes = {};
+      const deliveries = [await send(edited), await send(hooks.release("released", rel, by))];
+      return { release_id: id, deliveries };
     },
     async push(owner, repo, p) {
       const r = world.repo(owner, repo);

@@ -10,11 +10,12 @@ import type { Config } from "../config/schema.js";
 import type { DisclosureProblem } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
-import { publicationReadiness } from "../domain/releases.js";
+import { patchedVersions, publicationReadiness, unrecognizedPatchedVersions } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
-import type { SnapshotRelease } from "../github/org.js";
+import { RECENT_RELEASES, type SnapshotRelease } from "../github/org.js";
+import { findReleases } from "../github/releases.js";
 import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
@@ -31,10 +32,9 @@ export type GateOutcome =
   | { kind: "published"; advisory: RepositoryAdvisory; fixingReleases: Release[] }
   | { kind: "refused"; message: string };
 
-/** Every published (non-draft) release of a repository, read now from GitHub. */
-export async function publishedReleases(octokit: Octokit, owner: string, repo: string): Promise<Release[]> {
-  const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 });
-  return all.filter((r) => !r.draft && r.published_at !== null);
+/** The published releases an advisory's publication depends on, read now from GitHub. */
+function releasesFor(octokit: Octokit, owner: string, repo: string, advisory: RepositoryAdvisory): Promise<Release[]> {
+  return findReleases(octokit, owner, repo, [...patchedVersions(advisory), ...unrecognizedPatchedVersions(advisory)]);
 }
 
 /**
@@ -56,7 +56,7 @@ export async function publishGate(
     repo,
     ghsa_id: ghsa,
   });
-  const releases = await publishedReleases(ctx.octokit, owner, repo);
+  const releases = await releasesFor(ctx.octokit, owner, repo, advisory);
   const verdict = publicationVerdict(advisory, releases, config.publish, hold);
   if (verdict.kind !== "ready") return verdict;
   const waitingFor: string[] = [];
@@ -69,7 +69,7 @@ export async function publishGate(
     if (other.state === "published") continue;
     const theirs = publicationVerdict(
       other,
-      await publishedReleases(ctx.octokit, sibling.owner, sibling.repo),
+      await releasesFor(ctx.octokit, sibling.owner, sibling.repo, other),
       config.publish,
       hold,
     );
@@ -143,6 +143,12 @@ function recentReleases(view: OrgView, repo: string): SnapshotRelease[] {
   return (snapshot?.releases ?? []).filter((r) => !r.draft && r.published_at !== null);
 }
 
+/** Whether the repository may have releases older than the ones the org view read. */
+function mayBeOlder(view: OrgView, repo: string): boolean {
+  const snapshot = view.repos.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  return (snapshot?.releases.length ?? 0) >= RECENT_RELEASES;
+}
+
 export interface PublicationStep {
   /** The advisory as it is now (published, if the gate published it). */
   advisory: RepositoryAdvisory;
@@ -203,7 +209,24 @@ export async function publicationStep(
   }
   if (advisory.state !== "draft") return step;
   // A cheap pre-check on the view; only when it sees a fixing release does the gate re-read GitHub.
-  const pre = publicationVerdict(advisory, recentReleases(view, target.repo), config.publish, tracking.hold);
+  const recent = recentReleases(view, target.repo);
+  let pre: PublicationVerdict<SnapshotRelease | Release> = publicationVerdict(
+    advisory,
+    recent,
+    config.publish,
+    tracking.hold,
+  );
+  if (pre.kind === "waiting" && pre.missing.length > 0 && mayBeOlder(view, target.repo)) {
+    // The view holds only the newest releases: a missing version may have been released before them.
+    const older = await findReleases(ctx.octokit, target.owner, target.repo, pre.missing);
+    const known = new Set(recent.map((r) => r.id));
+    pre = publicationVerdict(
+      advisory,
+      [...recent, ...older.filter((r) => !known.has(r.id))],
+      config.publish,
+      tracking.hold,
+    );
+  }
   if (pre.kind === "not-draft") return step;
   if (pre.kind === "waiting") {
     if (pre.fixingReleases.length > 0) step.fixingRelease = pre.fixingReleases.map((r) => r.tag_name).join(", ");

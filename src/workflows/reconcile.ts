@@ -402,11 +402,18 @@ export async function reconcileCase(ctx: RunContext, view: OrgView, c: Case): Pr
       update.state = "closed";
       update.state_reason = staffed.every((s) => s.advisory.state === "published") ? "completed" : "not_planned";
     }
+    // An advisory reopened on GitHub (a rejected report set back to draft) is tracked again.
+    if (anyOpen && !c.issue.open) update.state = "open";
     if (Object.keys(update).length > 0) {
       plan.push({
         op: "issue.update",
         params: { ...where, issue_number: c.issue.number, ...update },
-        why: update.state ? "advisories closed or published" : "status changed",
+        why:
+          update.state === "closed"
+            ? "advisories closed or published"
+            : update.state === "open"
+              ? "advisory reopened"
+              : "status changed",
       });
     }
     for (const d of duplicates) {

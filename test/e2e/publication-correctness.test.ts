@@ -1,0 +1,174 @@
+/**
+ * Publication correctness: each test here is a defect that once let an advisory wait forever, be
+ * published on the wrong release, or leave its tracking issue wrong.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { parseReply } from "../../src/domain/command-reply.js";
+import { decodeState } from "../../src/domain/tracking.js";
+import { type Bed, startBed } from "../../src/sim/harness.js";
+import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { trackingIssues } from "../helpers/world.js";
+
+const COMPLETE = "### Impact\nCrafted manifests escape.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
+const DAY = 24 * 3600_000;
+
+function draft(bed: Bed, repo: string, patched: string, summary = `A flaw fixed in ${patched}`) {
+  return bed.sim.createAdvisoryByHand(ORG, repo, "qweeah", {
+    summary,
+    description: COMPLETE,
+    severity: "high",
+    vulnerabilities: [
+      {
+        package: { ecosystem: "go", name: repo === "oras" ? "oras.land/oras" : "oras.land/oras-go/v2" },
+        vulnerable_version_range: `< ${patched}`,
+        patched_versions: patched,
+        vulnerable_functions: [],
+      },
+    ],
+  });
+}
+
+const stateOf = (bed: Bed, ghsa: string) => bed.sim.world.getAdvisory(ghsa)?.state;
+
+function replyTo(bed: Bed, issue: number, commentId: number) {
+  const reply = bed.sim.world
+    .listComments(ORG, TRACKER, issue)
+    .find((c) => parseReply(c.body)?.commentId === commentId);
+  return parseReply(reply?.body)?.entries ?? [];
+}
+
+describe("publication correctness", () => {
+  let bed: Bed;
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  it("a prerelease promoted to a full release (release.released) publishes at once, without waiting for a sweep", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    await bed.bot.sweepAll();
+    // Published first as a prerelease (the flag, with a final version number): not a fixing release by default.
+    const { release_id } = await bed.sim.publishRelease(ORG, "oras-go", {
+      tag_name: "v2.6.1",
+      prerelease: true,
+      author: "qweeah",
+    });
+    await bed.sim.idle();
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+    const { deliveries } = await bed.sim.promoteRelease(release_id, "qweeah");
+    await bed.sim.idle();
+    expect(deliveries.map((d) => `${d.event}.${d.action}`)).toEqual(["release.edited", "release.released"]);
+    expect(stateOf(bed, a.ghsa_id)).toBe("published");
+  });
+
+  it("a full release triggers publication once: published and released together cost one list of drafts", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    await bed.bot.sweepAll();
+    bed.sim.resetRequests();
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v9.9.9", author: "qweeah" });
+    await bed.sim.idle();
+    const lists = bed.sim.requests.filter((r) => r.method === "GET" && r.path.endsWith("/security-advisories"));
+    expect(lists).toHaveLength(1);
+  });
+
+  it("a rejected report reopened on GitHub (closed → draft) reopens its tracking issue", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const report = await bed.sim.reportVulnerability(ORG, "oras-go", {
+      reporter: "reporter1",
+      summary: "Not a vulnerability after all?",
+      description: COMPLETE,
+      severity: "low",
+    });
+    await bed.sim.idle();
+    const [issue] = trackingIssues(bed, report.ghsa_id);
+    await bed.sim.comment(ORG, TRACKER, issue!.number, "sajay", "/advisory reject works as intended");
+    await bed.sim.idle();
+    expect(stateOf(bed, report.ghsa_id)).toBe("closed");
+    expect(trackingIssues(bed, report.ghsa_id).map((i) => i.state)).toEqual(["closed"]);
+
+    await bed.sim.editAdvisoryByHand(ORG, "oras-go", report.ghsa_id, "sajay", { state: "draft" });
+    await bed.bot.sweepAll();
+    await bed.sim.idle();
+    const after = trackingIssues(bed, report.ghsa_id);
+    expect(after.map((i) => [i.number, i.state])).toEqual([[issue!.number, "open"]]);
+  });
+
+  it("a delivery that waited for the org lock behind a sweep works with the time it ran, not the time it arrived", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const report = await bed.sim.reportVulnerability(ORG, "oras-go", {
+      reporter: "reporter1",
+      summary: "A report acknowledged while a sweep runs",
+      description: COMPLETE,
+      severity: "high",
+    });
+    await bed.sim.idle();
+    const [issue] = trackingIssues(bed, report.ghsa_id);
+    expect(decodeState(issue!.body)?.acknowledgedAt).toBeNull();
+    // Every request is slow: the sweep holds the org's lock for a while.
+    bed.sim.setFaults({ rate: 1, kinds: ["slow"], slowMs: 150 });
+    const sweep = bed.bot.sweepAll();
+    await new Promise((r) => setTimeout(r, 400));
+    const comment = bed.sim.comment(ORG, TRACKER, issue!.number, "qweeah", "Looking into it.");
+    await new Promise((r) => setTimeout(r, 150));
+    // Three days pass while the comment's run waits for the lock.
+    bed.clock.advance(3 * DAY);
+    const released = bed.clock.now().toISOString();
+    await sweep;
+    await comment;
+    bed.sim.setFaults(null);
+    await bed.sim.idle();
+    const [after] = trackingIssues(bed, report.ghsa_id);
+    const acknowledgedAt = decodeState(after!.body)?.acknowledgedAt ?? "";
+    expect(acknowledgedAt >= released, `${acknowledgedAt} ≥ ${released}`).toBe(true);
+  });
+
+  /** oras-go with v1.2.5 released, then `newer` releases after it (the org view reads the newest 20). */
+  function oldPatchRelease(b: Bed, newer: number) {
+    b.sim.world.createRelease(ORG, "oras-go", { tag_name: "v1.2.5", draft: false, author: "qweeah" });
+    for (let i = 0; i < newer; i++) {
+      b.clock.advance(60_000);
+      b.sim.world.createRelease(ORG, "oras-go", { tag_name: `v2.5.${i}`, draft: false, author: "qweeah" });
+    }
+    b.clock.advance(60_000);
+  }
+
+  it("waitFor: all — a patched version released before twenty newer releases is found: the release of the other publishes", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    oldPatchRelease(bed, 25);
+    const a = draft(bed, "oras-go", "1.2.5, 2.6.1");
+    await bed.bot.sweepAll();
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(stateOf(bed, a.ghsa_id)).toBe("published");
+  });
+
+  it("waitFor: all — the sweep publishes a draft whose older patched version is beyond the newest twenty releases", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    oldPatchRelease(bed, 25);
+    bed.sim.world.createRelease(ORG, "oras-go", { tag_name: "v2.6.1", draft: false, author: "qweeah" });
+    const a = draft(bed, "oras-go", "2.6.1, 1.2.5");
+    await bed.bot.sweepAll();
+    await bed.sim.idle();
+    expect(stateOf(bed, a.ghsa_id)).toBe("published");
+  });
+
+  it("a version that is not released is not invented by the deeper look-up", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    oldPatchRelease(bed, 25);
+    const a = draft(bed, "oras-go", "1.2.4, 2.6.1");
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.bot.sweepAll();
+    await bed.sim.idle();
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+    const [issue] = trackingIssues(bed, a.ghsa_id);
+    expect(issue?.body).toContain("waiting for 1.2.4");
+  });
+});
