@@ -66,7 +66,8 @@ export async function publishGate(
       repo: sibling.repo,
       ghsa_id: sibling.ghsa,
     });
-    if (other.state === "published") continue;
+    // Published: done. Closed or withdrawn (rejected, abandoned): it left the group and holds nobody back.
+    if (other.state === "published" || other.state === "closed" || other.state === "withdrawn") continue;
     const theirs = publicationVerdict(
       other,
       await releasesFor(ctx.octokit, sibling.owner, sibling.repo, other),
@@ -161,6 +162,13 @@ export interface PublicationStep {
   writes: number;
   /** A release-notes edit for this published advisory is still to be made (GitHub refused it). */
   annotationPending: boolean;
+  /** Remarks for the advisory's status on the tracking issue. */
+  notes: string[];
+}
+
+/** A sibling that no longer takes part in publishing together: already published, or closed or withdrawn. */
+function leftTheGroup(advisory: RepositoryAdvisory): boolean {
+  return advisory.state === "published" || advisory.state === "closed" || advisory.state === "withdrawn";
 }
 
 function blockedComment(ghsa: string, tags: string[], problems: DisclosureProblem[], mention: string[]): string {
@@ -197,6 +205,7 @@ export async function publicationStep(
     notices: [],
     writes: 0,
     annotationPending: false,
+    notes: [],
   };
   if (advisory.state === "published" && config.publish.annotateRelease) {
     // Published, and its tracking issue still open: by hand, or on an earlier run whose release-notes
@@ -208,6 +217,14 @@ export async function publicationStep(
     return step;
   }
   if (advisory.state !== "draft") return step;
+  if (config.publish.together) {
+    for (const s of siblings.filter((x) => x.state === "closed" || x.state === "withdrawn")) {
+      const { owner, repo } = advisoryRepo(s);
+      step.notes.push(
+        `${s.ghsa_id} in ${owner}/${repo} is ${s.state}: it no longer holds back the other advisories of this vulnerability (publish.together).`,
+      );
+    }
+  }
   // A cheap pre-check on the view; only when it sees a fixing release does the gate re-read GitHub.
   const recent = recentReleases(view, target.repo);
   let pre: PublicationVerdict<SnapshotRelease | Release> = publicationVerdict(
@@ -235,7 +252,7 @@ export async function publicationStep(
     return step;
   }
   const together = config.publish.together
-    ? siblings.filter((s) => s.state !== "published").map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
+    ? siblings.filter((s) => !leftTheGroup(s)).map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
     : [];
   const outcome = await publishGate(ctx, { ...target, ghsa: advisory.ghsa_id }, config, tracking.hold, together);
   const tags = "fixingReleases" in outcome ? outcome.fixingReleases.map((r) => r.tag_name) : [];

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
-import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { trackingIssues } from "../helpers/world.js";
 
 const COMPLETE = "### Impact\nCrafted manifests escape.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade.\n";
@@ -170,5 +170,96 @@ describe("publication correctness", () => {
     expect(stateOf(bed, a.ghsa_id)).toBe("draft");
     const [issue] = trackingIssues(bed, a.ghsa_id);
     expect(issue?.body).toContain("waiting for 1.2.4");
+  });
+
+  it("publish.together: a sibling closed by hand leaves the group; the tracking issue says so and the other publishes on its release", async () => {
+    bed = await startBed();
+    seedOras(bed.sim, { config: `${ORG_CONFIG}publish:\n  together: true\n` });
+    const report = await bed.sim.reportVulnerability(ORG, "oras-go", {
+      reporter: "reporter1",
+      summary: "Shared by oras-go and oras",
+      description: COMPLETE,
+      severity: "high",
+      vulnerabilities: [
+        {
+          package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
+          vulnerable_version_range: "< 2.6.1",
+          patched_versions: "2.6.1",
+          vulnerable_functions: [],
+        },
+      ],
+    });
+    await bed.sim.idle();
+    const [issue] = trackingIssues(bed, report.ghsa_id);
+    await bed.sim.comment(ORG, TRACKER, issue!.number, "sajay", "/advisory also-affects oras");
+    await bed.sim.idle();
+    const [cli] = bed.sim.world.listAdvisories(ORG, "oras");
+    // The CLI turns out not to be affected: its draft is closed on GitHub.
+    await bed.sim.editAdvisoryByHand(ORG, "oras", cli!.ghsa_id, "sajay", { state: "closed" });
+    await bed.bot.sweepAll();
+    const body = trackingIssues(bed, report.ghsa_id)[0]?.body ?? "";
+    expect(body).toContain(`${cli!.ghsa_id} in ${ORG}/oras is closed: it no longer holds back`);
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect([report.ghsa_id, cli!.ghsa_id].map((g) => stateOf(bed, g))).toEqual(["published", "closed"]);
+  });
+
+  it("a fork request GitHub refuses with a 422 that is not 'already exists' is explained and retried", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    const isFork = (r: { method: string; path: string }) => r.method === "POST" && r.path.endsWith("/forks");
+    bed.sim.failNext(isFork, 1, { status: 422, message: "Validation Failed" });
+    await bed.bot.sweepAll();
+    expect(bed.sim.world.getAdvisory(a.ghsa_id)?.private_fork).toBeNull();
+    const [issue] = trackingIssues(bed, a.ghsa_id);
+    expect(issue?.body).toContain("GitHub refused advisory.fork");
+    expect(decodeState(issue?.body)?.forkRequestedAt[a.ghsa_id]).toBeUndefined();
+    bed.clock.advance(15 * 60_000);
+    bed.sim.resetRequests();
+    await bed.bot.sweepAll();
+    expect(bed.sim.requests.filter(isFork).map((r) => r.status)).toEqual([202]);
+  });
+
+  it("a fork request GitHub refuses because the fork already exists is taken as done", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    bed.sim.failNext((r) => r.method === "POST" && r.path.endsWith("/forks"), 1, {
+      status: 422,
+      message: "A temporary private fork already exists.",
+    });
+    await bed.bot.sweepAll();
+    const [issue] = trackingIssues(bed, a.ghsa_id);
+    expect(issue?.body).not.toContain("GitHub refused");
+    expect(decodeState(issue?.body)?.forkRequestedAt[a.ghsa_id]).toBeDefined();
+  });
+
+  it("/advisory create that created the draft but failed later says so, and a retry finishes it without a second draft", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const pasted = await bed.sim.openIssue(ORG, TRACKER, "sajay", {
+      title: "Token printed in debug log",
+      body: "Reported by email.\n\n### Impact\nTokens leak.",
+    });
+    // The first write after the draft (keeping the report text on the issue) fails.
+    bed.sim.failNext(
+      (r) => r.method === "POST" && r.path === `/repos/${ORG}/${TRACKER}/issues/${pasted.number}/comments`,
+    );
+    const first = await bed.sim.comment(ORG, TRACKER, pasted.number, "sajay", "/advisory create oras high");
+    await bed.sim.idle();
+    const drafts = bed.sim.world.listAdvisories(ORG, "oras");
+    expect(drafts).toHaveLength(1);
+    const [entry] = replyTo(bed, pasted.number, first.comment_id);
+    expect(entry?.ok).toBe(false);
+    expect(entry?.message).toContain(`Created draft advisory ${drafts[0]!.ghsa_id}`);
+
+    const retry = await bed.sim.comment(ORG, TRACKER, pasted.number, "sajay", "/advisory create oras high");
+    await bed.sim.idle();
+    expect(bed.sim.world.listAdvisories(ORG, "oras").map((a) => a.ghsa_id)).toEqual([drafts[0]!.ghsa_id]);
+    expect(replyTo(bed, pasted.number, retry.comment_id)[0]).toMatchObject({ ok: true });
+    const tracking = bed.sim.world.listIssues(ORG, TRACKER).filter((i) => i.labels.includes("advisory"));
+    expect(tracking.map((i) => i.number)).toEqual([pasted.number]);
+    expect(decodeState(tracking[0]?.body)?.advisories.map((x) => x.ghsa)).toEqual([drafts[0]!.ghsa_id]);
   });
 });
