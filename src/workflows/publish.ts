@@ -7,7 +7,7 @@
  * the repository's releases from GitHub — never from a cache, a payload or the org view.
  */
 import type { Config } from "../config/schema.js";
-import type { DisclosureProblem } from "../domain/disclosure.js";
+import { type DisclosureProblem, disclosureWarnings } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import { annotateReleaseNotes, type PublicationVerdict, publicationVerdict } from "../domain/publication.js";
 import { patchedVersions, publicationReadiness, unrecognizedPatchedVersions } from "../domain/releases.js";
@@ -217,6 +217,7 @@ export async function publicationStep(
     return step;
   }
   if (advisory.state !== "draft") return step;
+  step.notes.push(...disclosureWarnings(advisory).map((w) => w.message));
   if (config.publish.together) {
     for (const s of siblings.filter((x) => x.state === "closed" || x.state === "withdrawn")) {
       const { owner, repo } = advisoryRepo(s);
