@@ -10,6 +10,7 @@ import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
+import { malformed, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
@@ -73,9 +74,15 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
-  const handle = <C extends EventContext & { octokit: unknown }>(handler: (context: C) => Promise<EventReport>) =>
+  // A payload without the fields its handler reads is ignored, never a handler's exception.
+  const handle = <C extends EventContext & { octokit: unknown }>(
+    shape: PayloadShape,
+    handler: (context: C) => Promise<EventReport>,
+  ) =>
     instrument<C>(
       (context) => {
+        const wrong = malformed(shape, context.payload);
+        if (wrong !== null) return Promise.resolve({ outcome: "ignored", detail: `malformed payload: ${wrong}` });
         useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
         return handler(context);
       },
@@ -225,7 +232,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository_advisory.reported", "repository_advisory.published"],
-      handle(async (context) => {
+      handle("repository_advisory", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
@@ -243,7 +250,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["issue_comment.created", "issue_comment.edited"],
-      handle(async (context) => {
+      handle("issue_comment", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (context.isBot || payload.comment.user?.type === "Bot")
@@ -293,7 +300,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     // `published` when it is a prerelease.
     probot.on(
       ["release.published", "release.released"],
-      handle(async (context) => {
+      handle("release", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (payload.release.draft) return { outcome: "ignored", detail: "draft release" };
@@ -319,7 +326,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       "push",
-      handle(async (context) => {
+      handle("push", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const branch = payload.repository.default_branch ?? payload.repository.master_branch;
@@ -343,7 +350,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository.archived", "repository.unarchived"],
-      handle(async (context) => {
+      handle("repository", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         return reconcileFor(context, payload.repository.owner.login, { kind: "repo", repo: payload.repository.name });
@@ -359,7 +366,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         "organization.member_removed",
         "organization.member_added",
       ],
-      handle(async (context) => {
+      handle("organization", async (context) => {
         const org = (context.payload as { organization?: { login?: string } }).organization?.login;
         if (!org) return { outcome: "ignored", detail: "no organization" };
         return reconcileFor(context, org, { kind: "org" });
