@@ -263,3 +263,56 @@ describe("publication correctness", () => {
     expect(decodeState(tracking[0]?.body)?.advisories.map((x) => x.ghsa)).toEqual([drafts[0]!.ghsa_id]);
   });
 });
+
+describe("the publish gate acts on what GitHub answers now, not on the org view", () => {
+  let bed: Bed;
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  /** Changes the advisory on GitHub just before the gate re-reads it: the run's org view still has the old copy. */
+  function changeBeforeTheGate(b: Bed, ghsa: string, patch: Record<string, unknown>) {
+    let done = false;
+    b.sim.failNext((r) => {
+      if (!done && r.method === "GET" && r.path.endsWith(`/security-advisories/${ghsa}`)) {
+        done = true;
+        b.sim.world.updateAdvisory(b.sim.world.advisory(ORG, "oras-go", ghsa), patch, "qweeah");
+      }
+      return false;
+    }, Number.POSITIVE_INFINITY);
+    return () => done;
+  }
+
+  it("a patched version changed after the view was read: the gate sees the new one and waits", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    await bed.bot.sweepAll();
+    const changed = changeBeforeTheGate(bed, a.ghsa_id, {
+      vulnerabilities: [
+        {
+          package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
+          vulnerable_version_range: "< 2.6.2",
+          patched_versions: "2.6.2",
+          vulnerable_functions: [],
+        },
+      ],
+    });
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(changed()).toBe(true);
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+  });
+
+  it("a description emptied after the view was read: the gate blocks it", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const a = draft(bed, "oras-go", "2.6.1");
+    await bed.bot.sweepAll();
+    const changed = changeBeforeTheGate(bed, a.ghsa_id, { description: "### Impact\nTBD.\n" });
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(changed()).toBe(true);
+    expect(stateOf(bed, a.ghsa_id)).toBe("draft");
+  });
+});
