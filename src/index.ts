@@ -11,6 +11,7 @@ import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
+import { malformed, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
@@ -78,12 +79,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
+  // A payload without the fields its handler reads is ignored, never a handler's exception.
   const handle = <C extends EventContext & { octokit: unknown }>(
+    shape: PayloadShape,
     handler: (context: C) => Promise<EventReport>,
     label?: string,
   ) =>
     instrument<C>(
       (context) => {
+        const wrong = malformed(shape, context.payload);
+        if (wrong !== null) return Promise.resolve({ outcome: "ignored", detail: `malformed payload: ${wrong}` });
         useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
         return handler(context);
       },
@@ -147,6 +152,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     return botLogin;
   };
 
+  /**
+   * A run's context. Built once the run holds its org's lock: its clock reading is the time the run
+   * starts working, not the time it began waiting (a delivery may wait behind a long sweep).
+   */
   const runContext = async (
     probot: Probot,
     octokit: Octokit,
@@ -187,7 +196,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
             metrics,
           );
           const ctx = await runContext(probot, octokit, log, account.login);
-          const org = await sweepOrg(ctx, lock, steps);
+          const org = await sweepOrg(ctx, lock, steps, deps.now);
           metrics?.sweep(org.durationMs, false);
           log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");
           summary.orgs.push(org);
@@ -234,9 +243,9 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   ): Promise<EventReport> => {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
-    const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
     const results = await lock.run(orgKey(org), async () => {
+      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
       const view = await readOrg(ctx, scope);
       embargo.learn(view, false);
       return reconcileOrg(ctx, view, notices);
@@ -258,7 +267,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository_advisory.reported", "repository_advisory.published"],
-      handle(async (context) => {
+      handle("repository_advisory", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const advisory = payload.repository_advisory as unknown as RepositoryAdvisory;
@@ -276,7 +285,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["issue_comment.created", "issue_comment.edited"],
-      handle(async (context) => {
+      handle("issue_comment", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (context.isBot || payload.comment.user?.type === "Bot")
@@ -290,10 +299,9 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const probot = probotRef;
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
         const org = payload.repository.owner.login;
-        const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
-        const report = await lock.run(orgKey(org), () =>
-          handleComment(ctx, {
+        const report = await lock.run(orgKey(org), async () =>
+          handleComment(await runContext(probot, context.octokit as Octokit, context.log, org), {
             place: {
               owner: payload.repository.owner.login,
               repo: payload.repository.name,
@@ -326,7 +334,13 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         // A new watched phrase is taken into the embargo watch's index at once.
         if (report.outcome === "done" && /^\s*\/advisory\s+watch\b/im.test(payload.comment.body)) {
           await lock.run(orgKey(org), async () =>
-            embargo.learn(await readOrg(ctx, { kind: "read", advisories: [] }), false),
+            embargo.learn(
+              await readOrg(await runContext(probot, context.octokit as Octokit, context.log, org), {
+                kind: "read",
+                advisories: [],
+              }),
+              false,
+            ),
           );
         }
         return { outcome: report.outcome, detail: report.detail };
@@ -369,92 +383,113 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["pull_request.opened", "pull_request.edited"],
-      handle(async (context) => {
-        const { payload } = context;
-        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        const pr = payload.pull_request;
-        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-          {
-            text: `${pr.title}\n${pr.body ?? ""}`,
-            place: {
-              kind: "pull request",
-              ref: `${payload.repository.full_name}#${pr.number}`,
-              url: pr.html_url,
-              actor: payload.sender?.login ?? "",
+      handle(
+        "pull_request",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          const pr = payload.pull_request;
+          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+            {
+              text: `${pr.title}\n${pr.body ?? ""}`,
+              place: {
+                kind: "pull request",
+                ref: `${payload.repository.full_name}#${pr.number}`,
+                url: pr.html_url,
+                actor: payload.sender?.login ?? "",
+              },
             },
-          },
-        ]);
-      }, "embargo-watch"),
+          ]);
+        },
+        "embargo-watch",
+      ),
     );
 
     probot.on(
       ["issues.opened", "issues.edited"],
-      handle(async (context) => {
-        const { payload } = context;
-        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        const issue = payload.issue;
-        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-          {
-            text: `${issue.title}\n${issue.body ?? ""}`,
-            place: {
-              kind: "issue",
-              ref: `${payload.repository.full_name}#${issue.number}`,
-              url: issue.html_url,
-              actor: payload.sender?.login ?? "",
+      handle(
+        "issues",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          const issue = payload.issue;
+          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+            {
+              text: `${issue.title}\n${issue.body ?? ""}`,
+              place: {
+                kind: "issue",
+                ref: `${payload.repository.full_name}#${issue.number}`,
+                url: issue.html_url,
+                actor: payload.sender?.login ?? "",
+              },
             },
-          },
-        ]);
-      }, "embargo-watch"),
+          ]);
+        },
+        "embargo-watch",
+      ),
     );
 
     probot.on(
       "push",
-      handle(async (context) => {
-        const { payload } = context;
-        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        return watchPublic(
-          context,
-          payload.repository,
-          payload.sender?.login ?? "",
-          payload.commits.map((commit) => ({
-            text: commit.message,
-            place: {
-              kind: "commit",
-              ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
-              url: commit.url,
-              actor: commit.author.username ?? payload.sender?.login ?? "",
-            },
-          })),
-        );
-      }, "embargo-watch"),
+      handle(
+        "push_text",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            payload.commits.map((commit) => ({
+              text: commit.message,
+              place: {
+                kind: "commit",
+                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
+                url: commit.url,
+                actor: commit.author.username ?? payload.sender?.login ?? "",
+              },
+            })),
+          );
+        },
+        "embargo-watch",
+      ),
     );
 
     probot.on(
       ["release.created", "release.edited"],
-      handle(async (context) => {
-        const { payload } = context;
-        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        if (!payload.release.draft) return { outcome: "ignored", detail: "not a draft release" };
-        return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-          {
-            text: `${payload.release.name ?? ""}\n${payload.release.body ?? ""}`,
-            place: {
-              kind: "draft release",
-              ref: `${payload.repository.full_name} ${payload.release.tag_name}`,
-              url: payload.release.html_url,
-              actor: payload.sender?.login ?? "",
+      handle(
+        "release_text",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          if (!payload.release.draft) return { outcome: "ignored", detail: "not a draft release" };
+          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
+            {
+              text: `${payload.release.name ?? ""}\n${payload.release.body ?? ""}`,
+              place: {
+                kind: "draft release",
+                ref: `${payload.repository.full_name} ${payload.release.tag_name}`,
+                url: payload.release.html_url,
+                actor: payload.sender?.login ?? "",
+              },
             },
-          },
-        ]);
-      }, "embargo-watch"),
+          ]);
+        },
+        "embargo-watch",
+      ),
     );
 
+    // A full release fires `published` then `released`; a prerelease only `published`; a prerelease
+    // promoted to a full release only `released`. Each release is looked at once: on `released`, or on
+    // `published` when it is a prerelease.
     probot.on(
-      "release.published",
-      handle(async (context) => {
+      ["release.published", "release.released"],
+      handle("release", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         if (payload.release.draft) return { outcome: "ignored", detail: "draft release" };
+        if (payload.action === "published" && !payload.release.prerelease)
+          return { outcome: "ignored", detail: "a full release: handled on release.released" };
         const owner = payload.repository.owner.login;
         const repo = payload.repository.name;
         // One list request; a release that fixes no draft costs nothing more and writes nothing.
@@ -475,7 +510,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       "push",
-      handle(async (context) => {
+      handle("push", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const branch = payload.repository.default_branch ?? payload.repository.master_branch;
@@ -499,7 +534,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
     probot.on(
       ["repository.archived", "repository.unarchived"],
-      handle(async (context) => {
+      handle("repository", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         return reconcileFor(context, payload.repository.owner.login, { kind: "repo", repo: payload.repository.name });
@@ -515,7 +550,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         "organization.member_removed",
         "organization.member_added",
       ],
-      handle(async (context) => {
+      handle("organization", async (context) => {
         const org = (context.payload as { organization?: { login?: string } }).organization?.login;
         if (!org) return { outcome: "ignored", detail: "no organization" };
         return reconcileFor(context, org, { kind: "org" });

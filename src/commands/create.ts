@@ -9,7 +9,7 @@ import { escapeUntrusted } from "../domain/untrusted.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { readListedManifests } from "../github/manifests.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
-import { configFor } from "../workflows/org-view.js";
+import { configFor, trackerFor } from "../workflows/org-view.js";
 import { reconcileCase } from "../workflows/reconcile.js";
 import { type CommandEnv, ok, refuse } from "./env.js";
 import type { Handler } from "./handler.js";
@@ -147,7 +147,8 @@ export async function makeTrackingIssue(
   });
   await apply(plan, env.ctx);
   const tracker = env.view.trackers.get(env.place.repo.toLowerCase()) ?? null;
-  for (const a of advisories) env.view.advisories.push(a);
+  for (const a of advisories)
+    if (!env.view.advisories.some((x) => x.ghsa_id === a.ghsa_id)) env.view.advisories.push(a);
   await reconcileCase(env.ctx, env.view, {
     key: `${env.place.repo.toLowerCase()}#${issueNumber}`,
     advisories,
@@ -166,21 +167,67 @@ export async function makeTrackingIssue(
   });
 }
 
+/**
+ * The draft an earlier `/advisory create` made from this issue, if one did: an open advisory in the
+ * repository, authored by the app, carrying this issue's title and text. A retry after a partial failure
+ * finishes that one instead of creating a second draft.
+ */
+export function draftFromIssue(env: CommandEnv, repo: string): RepositoryAdvisory | null {
+  const { title, body } = env.place.issue;
+  const description = body.trim() === "" ? title : body;
+  return (
+    env.view.advisories.find(
+      (a) =>
+        advisoryRepo(a).repo.toLowerCase() === repo.toLowerCase() &&
+        (a.state === "draft" || a.state === "triage") &&
+        a.author?.login.toLowerCase() === env.ctx.botLogin.toLowerCase() &&
+        a.summary === title.slice(0, 1024) &&
+        a.description === description,
+    ) ?? null
+  );
+}
+
 /** `/advisory create <repo> [severity]`: a draft advisory from this tracker issue, which becomes its tracking issue. */
 export const create: Handler<"create"> = async (env, args) => {
   if (env.trackingCase)
     return refuse("This issue already tracks an advisory; use `/advisory also-affects` for another repository.");
   const repo = targetRepo(env, args.owner, args.repo);
   if (typeof repo === "string") return refuse(repo);
-  const pkg = await draftPackage(env, repo);
-  if (!("package" in pkg)) return pkg;
-  const created = await createDraft(
-    env,
-    repo,
-    { summary: env.place.issue.title, description: env.place.issue.body, severity: args.severity ?? null },
-    pkg,
-  );
+  const where = `${env.view.org}/${repo.name}`;
+  const earlier = draftFromIssue(env, repo.name);
+  if (earlier) {
+    const trackedBy = trackerFor(env.view, repo.config)?.byGhsa.get(earlier.ghsa_id.toLowerCase());
+    if (trackedBy && trackedBy.number !== env.place.issue.number)
+      return refuse(
+        `Draft advisory ${earlier.ghsa_id} in ${where} was already created from this issue; #${trackedBy.number} tracks it.`,
+      );
+  }
+  let created: RepositoryAdvisory | CommandOutcome;
+  if (earlier) created = earlier;
+  else {
+    const pkg = await draftPackage(env, repo);
+    if (!("package" in pkg)) return pkg;
+    created = await createDraft(
+      env,
+      repo,
+      { summary: env.place.issue.title, description: env.place.issue.body, severity: args.severity ?? null },
+      pkg,
+    );
+  }
   if (!("ghsa_id" in created)) return created;
-  await makeTrackingIssue(env, env.place.issue.number, env.place.issue.body, env.place.issue.labels, [created]);
-  return ok(`Created draft advisory ${created.ghsa_id} in ${env.view.org}/${repo.name}; this issue now tracks it.`);
+  const made = earlier
+    ? `Draft advisory ${created.ghsa_id} in ${where} was already created from this issue`
+    : `Created draft advisory ${created.ghsa_id} in ${where}`;
+  try {
+    await makeTrackingIssue(env, env.place.issue.number, env.place.issue.body, env.place.issue.labels, [created]);
+  } catch (err) {
+    env.ctx.log.warn(
+      { ghsa: created.ghsa_id, issue: env.place.issue.number, status: (err as { status?: unknown }).status },
+      "tracking issue from /advisory create not finished",
+    );
+    return refuse(
+      `${made}, but making this issue its tracking issue failed on GitHub's side. Comment \`/advisory create ${repo.name}\` again to finish: it finds this draft and creates no second one.`,
+    );
+  }
+  return ok(`${made}; this issue now tracks it.`);
 };

@@ -43,7 +43,7 @@ export const publish: Handler<"publish"> = async (env) => {
     const hold = c?.issue?.tracking?.hold ?? null;
     const siblings = cfg.config.publish.together
       ? (c?.advisories ?? [])
-          .filter((s) => s.ghsa_id !== a.ghsa_id && s.state !== "published")
+          .filter((s) => s.ghsa_id !== a.ghsa_id && (s.state === "draft" || s.state === "triage"))
           .map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
       : [];
     const outcome = await publishGate(env.ctx, { owner, repo, ghsa: a.ghsa_id }, cfg.config, hold, siblings, authority);

@@ -45,8 +45,9 @@ export type DisclosureProblemCode =
   | "missing-severity"
   | "no-vulnerabilities"
   | "missing-vulnerable-range"
-  | "missing-patched-versions"
-  | "on-hold";
+  | "on-hold"
+  /** Not a blocker: an entry with no patched version (see `disclosureWarnings`). */
+  | "unpatched-entry";
 
 export interface DisclosureProblem {
   code: DisclosureProblemCode;
@@ -176,17 +177,14 @@ export function disclosureCheck(advisory: DisclosureAdvisory, state: DisclosureS
     });
   }
   vulnerabilities.forEach((vulnerability, index) => {
+    // An entry with no patched version (a deprecated package nothing will fix) does not block: see
+    // `disclosureWarnings`.
+    if (blank(vulnerability.patched_versions)) return;
     const which = describeVulnerability(vulnerability, index, vulnerabilities.length);
     if (blank(vulnerability.vulnerable_version_range)) {
       problems.push({
         code: "missing-vulnerable-range",
         message: `${which} has no vulnerable version range — set it in the advisory (e.g. '< 2.6.1'), or comment \`/advisory fixed-in <version>\`, which fills an empty range`,
-      });
-    }
-    if (blank(vulnerability.patched_versions)) {
-      problems.push({
-        code: "missing-patched-versions",
-        message: `${which} has no patched versions — comment \`/advisory fixed-in <version>\` with the release that fixes it`,
       });
     }
   });
@@ -202,4 +200,23 @@ export function disclosureCheck(advisory: DisclosureAdvisory, state: DisclosureS
     });
   }
   return problems;
+}
+
+/**
+ * What the disclosure check notes without blocking: each vulnerability entry that names no patched
+ * version (a deprecated package, range `>= 0`). The advisory publishes once every entry that names a
+ * patched version is released; these entries are disclosed as unfixed.
+ */
+export function disclosureWarnings(advisory: Pick<DisclosureAdvisory, "vulnerabilities">): DisclosureProblem[] {
+  const vulnerabilities = advisory.vulnerabilities ?? [];
+  return vulnerabilities.flatMap((vulnerability, index) =>
+    blank(vulnerability.patched_versions)
+      ? [
+          {
+            code: "unpatched-entry",
+            message: `${describeVulnerability(vulnerability, index, vulnerabilities.length)} names no patched version: it will stay unfixed — the advisory is published without a fix for it once the other entries' releases are out. If a release will fix it, set its patched version (\`/advisory fixed-in <version>\`).`,
+          },
+        ]
+      : [],
+  );
 }

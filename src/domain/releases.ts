@@ -143,9 +143,24 @@ export function countsAsPublished(release: ReleaseLike, options: Pick<Publicatio
 }
 
 /**
+ * Whether a published prerelease is itself one of the patched versions (`1.0.0-rc.3` patched, tag
+ * `v1.0.0-rc.3`): the advisory names that prerelease as its fix, so it counts whatever
+ * `publish.prereleases` says. A prerelease of a final patched version (`v2.6.1-rc.1` for `2.6.1`), or a
+ * final version published with GitHub's prerelease flag, does not.
+ */
+export function isPatchedPrerelease(release: ReleaseLike, patched: readonly string[]): boolean {
+  if (release.draft) return false;
+  const version = parseReleaseVersion(release.tag_name);
+  if (version === null || semver.prerelease(version) === null) return false;
+  return patched.some((v) => semver.eq(v, version));
+}
+
+/**
  * Whether the advisory may be published given the repository's releases.
  *
- * - Only eligible releases count (`countsAsPublished`): drafts never, prereleases only when allowed.
+ * - Only eligible releases count (`countsAsPublished`): drafts never, prereleases only when allowed
+ *   or when the prerelease is itself a patched version (`isPatchedPrerelease`).
+ * - Entries with no patched version (a deprecated package) name nothing to wait for.
  * - `waitFor: "all"`: every listed patched version has an eligible release of that version, and
  *   no listed entry is unreadable.
  * - `waitFor: "any"`: at least one listed patched version has an eligible release.
@@ -158,8 +173,8 @@ export function publicationReadiness<R extends ReleaseLike>(
   publishedReleases: readonly R[],
   options: PublicationOptions,
 ): PublicationReadiness<R> {
-  const eligible = publishedReleases.filter((r) => countsAsPublished(r, options));
   const { versions, unrecognized } = readPatchedList(advisory);
+  const eligible = publishedReleases.filter((r) => countsAsPublished(r, options) || isPatchedPrerelease(r, versions));
   const releasedVersions = eligible.map((r) => parseReleaseVersion(r.tag_name)).filter((v) => v !== null);
   const released = versions.filter((v) => releasedVersions.some((rv) => semver.eq(rv, v)));
   const missing = [...versions.filter((v) => !released.includes(v)), ...unrecognized];

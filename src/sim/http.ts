@@ -25,6 +25,12 @@ export interface FaultOptions {
   dropWebhooks?: number;
 }
 
+/** What a refusal rule answers instead of serving the request. */
+export interface RefusalAnswer {
+  status: number;
+  message: string;
+}
+
 /** A request as it arrives, before it is served: what a fault rule may look at. */
 export type ArrivingRequest = Pick<RecordedRequest, "method" | "path" | "body">;
 
@@ -113,7 +119,7 @@ export class HttpCore {
   private server: Server | null = null;
   private seq = 0;
   private faults: FaultOptions = { rate: 0, kinds: [] };
-  private refusals: Array<{ match: (r: ArrivingRequest) => boolean; left: number }> = [];
+  private refusals: Array<{ match: (r: ArrivingRequest) => boolean; left: number; answer?: RefusalAnswer }> = [];
   private faultPrng: Prng;
   private used = new Map<string, number>();
   private resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -132,9 +138,12 @@ export class HttpCore {
     return this.faults;
   }
 
-  /** The next `times` requests that `match` sees are answered 502, whatever the seeded faults say. */
-  failNext(match: (r: ArrivingRequest) => boolean, times: number): void {
-    this.refusals.push({ match, left: times });
+  /**
+   * The next `times` requests that `match` sees are answered 502 (or `answer`: a refusal GitHub gives,
+   * such as a 422 with its message), whatever the seeded faults say.
+   */
+  failNext(match: (r: ArrivingRequest) => boolean, times: number, answer?: RefusalAnswer): void {
+    this.refusals.push({ match, left: times, ...(answer ? { answer } : {}) });
   }
 
   route(method: string, template: string, auth: "jwt" | "token", handler: Handler): void {
@@ -275,6 +284,10 @@ export class HttpCore {
     const refusal = isTokenRoute ? undefined : this.refusals.find((f) => f.left > 0 && f.match({ method, path, body }));
     if (refusal) {
       refusal.left -= 1;
+      if (refusal.answer) {
+        const { status, message } = refusal.answer;
+        return { status, body: { message, documentation_url: "https://docs.github.com/rest" } };
+      }
       record.fault = "5xx";
       return { status: 502, body: { message: "Server Error" } };
     }

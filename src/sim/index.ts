@@ -5,7 +5,7 @@
  */
 
 import { registerGraphql } from "./graphql.js";
-import { type ArrivingRequest, type FaultOptions, HttpCore, type RecordedRequest } from "./http.js";
+import { type ArrivingRequest, type FaultOptions, HttpCore, type RecordedRequest, type RefusalAnswer } from "./http.js";
 import { Repr } from "./repr.js";
 import { type ApiWriteHooks, registerRoutes } from "./routes.js";
 import { type Delivery, type DeliveryResult, Webhooks } from "./webhooks.js";
@@ -18,7 +18,7 @@ import {
   World,
 } from "./world.js";
 
-export type { ArrivingRequest, FaultKind, FaultOptions, RecordedRequest, TokenInfo } from "./http.js";
+export type { ArrivingRequest, FaultKind, FaultOptions, RecordedRequest, RefusalAnswer, TokenInfo } from "./http.js";
 export type { Delivery, DeliveryResult } from "./webhooks.js";
 export type {
   AdvisoryRecord,
@@ -90,8 +90,11 @@ export interface Simulator {
   resetRequests(): void;
   counts(requests?: RecordedRequest[]): RequestCounts;
   setFaults(faults: FaultOptions | null): void;
-  /** The next `times` (default 1) requests of the app that `match` accepts fail with 502 (token requests never do). */
-  failNext(match: (request: ArrivingRequest) => boolean, times?: number): void;
+  /**
+   * The next `times` (default 1) requests of the app that `match` accepts fail with 502, or with
+   * `answer` (a status and message GitHub could give) (token requests never do).
+   */
+  failNext(match: (request: ArrivingRequest) => boolean, times?: number, answer?: RefusalAnswer): void;
   setWebhookTarget(target: { url: string; secret: string } | null): void;
   /** an installation token for tests (same as POST /app/installations/{id}/access_tokens) */
   createToken(installationId: number, permissions?: Record<string, string>): string;
@@ -126,6 +129,8 @@ export interface Simulator {
     release: { tag_name: string; name?: string; body?: string; prerelease?: boolean; author: string },
   ): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
   publishDraftRelease(id: number, actor?: string): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
+  /** A published prerelease changed to a full release: GitHub sends `release.edited`, then `release.released`. */
+  promoteRelease(id: number, actor?: string): Promise<{ release_id: number; deliveries: DeliveryResult[] }>;
   push(
     owner: string,
     repo: string,
@@ -244,8 +249,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       }
       return c;
     },
-    failNext(match, times = 1) {
-      core.failNext(match, times);
+    failNext(match, times = 1, answer) {
+      core.failNext(match, times, answer);
     },
     setFaults(faults) {
       core.setFaults(faults);
@@ -313,6 +318,17 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       rel.draft = false;
       rel.published_at = world.stamp();
       return { release_id: id, deliveries: await releaseDeliveries(id, actor ?? rel.author, false, true) };
+    },
+    async promoteRelease(id, actor) {
+      const rel = world.releases.get(id);
+      if (!rel) throw new Error(`no release ${id}`);
+      if (rel.draft || !rel.prerelease) throw new Error(`release ${id} is not a published prerelease`);
+      rel.prerelease = false;
+      const by = actor ?? rel.author;
+      const edited = hooks.release("edited", rel, by);
+      (edited[1] as Record<string, unknown>).changes = {};
+      const deliveries = [await send(edited), await send(hooks.release("released", rel, by))];
+      return { release_id: id, deliveries };
     },
     async push(owner, repo, p) {
       const r = world.repo(owner, repo);

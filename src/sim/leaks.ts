@@ -1,10 +1,32 @@
 /**
  * The leak scanner of the end-to-end bed: nothing the app writes to a public repository may carry the
- * GHSA id, summary or severity of an advisory that was not yet published when it was written.
+ * GHSA id, summary or severity of an advisory that was not yet published when it was written — in its
+ * visible text or inside the app's hidden markers, which anyone can read in the page source.
  */
 import type { Simulator } from "./index.js";
 
 const REPO_PATH = /^\/repos\/([^/]+)\/([^/]+)\//;
+/** The app's hidden markers (`<!-- oras-advisory-bot:reply … -->`, `:state`, `:notice`) carry base64url JSON. */
+const MARKER = /oras-advisory-bot:[a-z-]+\s+([A-Za-z0-9_-]{4,})/g;
+
+/** The text of a request body with every hidden marker decoded next to it: what a reader of the page source sees. */
+export function readableText(body: unknown): string {
+  const text = JSON.stringify(body);
+  const decoded: string[] = [];
+  for (const match of text.matchAll(MARKER)) {
+    const payload = match[1];
+    if (!payload) continue;
+    const plain = Buffer.from(payload, "base64url").toString("utf8");
+    decoded.push(plain);
+    // JSON inside JSON: its strings are escaped once more; scan them unescaped too.
+    try {
+      decoded.push(JSON.stringify(JSON.parse(plain)));
+    } catch {
+      // not JSON: the plain text is enough
+    }
+  }
+  return [text, ...decoded].join("\n");
+}
 
 export function findLeaks(sim: Simulator): string[] {
   const leaks: string[] = [];
@@ -33,7 +55,7 @@ export function findLeaks(sim: Simulator): string[] {
     const repo = sim.world.repos.get(`${match[1]}/${match[2]}`.toLowerCase());
     if (!repo || repo.private) continue;
     if (request.path.includes("/security-advisories")) continue; // the advisory itself is private until published
-    const text = JSON.stringify(request.body);
+    const text = readableText(request.body);
     for (const a of advisories) {
       const at = publishedAt.get(a.ghsa_id);
       if (at !== null && at !== undefined && at < request.seq) continue;

@@ -7,7 +7,12 @@
  * the repository's releases from GitHub — never from a cache, a payload or the org view.
  */
 import type { Config } from "../config/schema.js";
-import { DESCRIPTION_PROBLEMS, type DisclosureProblem, disclosureExample } from "../domain/disclosure.js";
+import {
+  DESCRIPTION_PROBLEMS,
+  type DisclosureProblem,
+  disclosureExample,
+  disclosureWarnings,
+} from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import {
   annotateReleaseNotes,
@@ -15,12 +20,13 @@ import {
   type PublicationVerdict,
   publicationVerdict,
 } from "../domain/publication.js";
-import { publicationReadiness } from "../domain/releases.js";
+import { patchedVersions, publicationReadiness, unrecognizedPatchedVersions } from "../domain/releases.js";
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
 import { escapeUntrusted } from "../domain/untrusted.js";
 import { ApplyError, apply } from "../github/apply.js";
-import type { SnapshotRelease } from "../github/org.js";
+import { RECENT_RELEASES, type SnapshotRelease } from "../github/org.js";
+import { findReleases } from "../github/releases.js";
 import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
@@ -37,10 +43,9 @@ export type GateOutcome =
   | { kind: "published"; advisory: RepositoryAdvisory; fixingReleases: Release[] }
   | { kind: "refused"; message: string };
 
-/** Every published (non-draft) release of a repository, read now from GitHub. */
-export async function publishedReleases(octokit: Octokit, owner: string, repo: string): Promise<Release[]> {
-  const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 });
-  return all.filter((r) => !r.draft && r.published_at !== null);
+/** The published releases an advisory's publication depends on, read now from GitHub. */
+function releasesFor(octokit: Octokit, owner: string, repo: string, advisory: RepositoryAdvisory): Promise<Release[]> {
+  return findReleases(octokit, owner, repo, [...patchedVersions(advisory), ...unrecognizedPatchedVersions(advisory)]);
 }
 
 /**
@@ -64,7 +69,7 @@ export async function publishGate(
     repo,
     ghsa_id: ghsa,
   });
-  const releases = await publishedReleases(ctx.octokit, owner, repo);
+  const releases = await releasesFor(ctx.octokit, owner, repo, advisory);
   const verdict = publicationVerdict(advisory, releases, config.publish, hold, authority);
   if (verdict.kind !== "ready") return verdict;
   const waitingFor: string[] = [];
@@ -74,10 +79,11 @@ export async function publishGate(
       repo: sibling.repo,
       ghsa_id: sibling.ghsa,
     });
-    if (other.state === "published") continue;
+    // Published: done. Closed or withdrawn (rejected, abandoned): it left the group and holds nobody back.
+    if (other.state === "published" || other.state === "closed" || other.state === "withdrawn") continue;
     const theirs = publicationVerdict(
       other,
-      await publishedReleases(ctx.octokit, sibling.owner, sibling.repo),
+      await releasesFor(ctx.octokit, sibling.owner, sibling.repo, other),
       config.publish,
       hold,
       authority,
@@ -152,6 +158,12 @@ function recentReleases(view: OrgView, repo: string): SnapshotRelease[] {
   return (snapshot?.releases ?? []).filter((r) => !r.draft && r.published_at !== null);
 }
 
+/** Whether the repository may have releases older than the ones the org view read. */
+function mayBeOlder(view: OrgView, repo: string): boolean {
+  const snapshot = view.repos.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  return (snapshot?.releases.length ?? 0) >= RECENT_RELEASES;
+}
+
 export interface PublicationStep {
   /** The advisory as it is now (published, if the gate published it). */
   advisory: RepositoryAdvisory;
@@ -164,6 +176,13 @@ export interface PublicationStep {
   writes: number;
   /** A release-notes edit for this published advisory is still to be made (GitHub refused it). */
   annotationPending: boolean;
+  /** Remarks for the advisory's status on the tracking issue. */
+  notes: string[];
+}
+
+/** A sibling that no longer takes part in publishing together: already published, or closed or withdrawn. */
+function leftTheGroup(advisory: RepositoryAdvisory): boolean {
+  return advisory.state === "published" || advisory.state === "closed" || advisory.state === "withdrawn";
 }
 
 function blockedComment(ghsa: string, tags: string[], problems: PublicationProblem[], mention: string[]): string {
@@ -216,6 +235,7 @@ export async function publicationStep(
     notices: [],
     writes: 0,
     annotationPending: false,
+    notes: [],
   };
   if (advisory.state === "published" && config.publish.annotateRelease) {
     // Published, and its tracking issue still open: by hand, or on an earlier run whose release-notes
@@ -227,8 +247,34 @@ export async function publicationStep(
     return step;
   }
   if (advisory.state !== "draft") return step;
+  step.notes.push(...disclosureWarnings(advisory).map((w) => w.message));
+  if (config.publish.together) {
+    for (const s of siblings.filter((x) => x.state === "closed" || x.state === "withdrawn")) {
+      const { owner, repo } = advisoryRepo(s);
+      step.notes.push(
+        `${s.ghsa_id} in ${owner}/${repo} is ${s.state}: it no longer holds back the other advisories of this vulnerability (publish.together).`,
+      );
+    }
+  }
   // A cheap pre-check on the view; only when it sees a fixing release does the gate re-read GitHub.
-  const pre = publicationVerdict(advisory, recentReleases(view, target.repo), config.publish, tracking.hold);
+  const recent = recentReleases(view, target.repo);
+  let pre: PublicationVerdict<SnapshotRelease | Release> = publicationVerdict(
+    advisory,
+    recent,
+    config.publish,
+    tracking.hold,
+  );
+  if (pre.kind === "waiting" && pre.missing.length > 0 && mayBeOlder(view, target.repo)) {
+    // The view holds only the newest releases: a missing version may have been released before them.
+    const older = await findReleases(ctx.octokit, target.owner, target.repo, pre.missing);
+    const known = new Set(recent.map((r) => r.id));
+    pre = publicationVerdict(
+      advisory,
+      [...recent, ...older.filter((r) => !known.has(r.id))],
+      config.publish,
+      tracking.hold,
+    );
+  }
   if (pre.kind === "not-draft") return step;
   if (pre.kind === "waiting") {
     if (pre.fixingReleases.length > 0) step.fixingRelease = pre.fixingReleases.map((r) => r.tag_name).join(", ");
@@ -237,7 +283,7 @@ export async function publicationStep(
     return step;
   }
   const together = config.publish.together
-    ? siblings.filter((s) => s.state !== "published").map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
+    ? siblings.filter((s) => !leftTheGroup(s)).map((s) => ({ ...advisoryRepo(s), ghsa: s.ghsa_id }))
     : [];
   const outcome = await publishGate(ctx, { ...target, ghsa: advisory.ghsa_id }, config, tracking.hold, together);
   const tags = "fixingReleases" in outcome ? outcome.fixingReleases.map((r) => r.tag_name) : [];

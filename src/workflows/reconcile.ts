@@ -110,9 +110,18 @@ function refusalNote(error: ApplyError): string {
   return `GitHub refused ${error.write.op} — ${error.message.replace(/^.*failed\s*/, "").replace(/^\((.*)\)$/, "$1")}. It is retried on the next sweep.`;
 }
 
-/** A fork request GitHub refuses because a fork already exists (or is being made) has done its job. */
+/**
+ * A fork request GitHub refuses because a fork already exists (or is being made) has done its job. Any
+ * other refusal (422 is also "validation failed" and "spammed") is explained and retried.
+ */
 function forkAlreadyExists(error: ApplyError): boolean {
-  return error.write.op === "advisory.fork" && error.status === 422;
+  const said = (error.cause as { response?: { data?: { message?: unknown } } } | undefined)?.response?.data?.message;
+  return (
+    error.write.op === "advisory.fork" &&
+    error.status === 422 &&
+    typeof said === "string" &&
+    /\balready exists?\b/i.test(said)
+  );
 }
 
 /** Phase 1 for one advisory: accept, re-staff and fork it; returns its new state and its status block. */
@@ -241,7 +250,7 @@ async function staffAdvisory(
     }),
     fixingRelease: publication.fixingRelease,
     blockers: publication.blockers,
-    notes,
+    notes: [...notes, ...publication.notes],
   });
   return {
     advisory: current,
@@ -496,11 +505,18 @@ export async function reconcileCase(
       update.state = "closed";
       update.state_reason = staffed.every((s) => s.advisory.state === "published") ? "completed" : "not_planned";
     }
+    // An advisory reopened on GitHub (a rejected report set back to draft) is tracked again.
+    if (anyOpen && !c.issue.open) update.state = "open";
     if (Object.keys(update).length > 0) {
       plan.push({
         op: "issue.update",
         params: { ...where, issue_number: c.issue.number, ...update },
-        why: update.state ? "advisories closed or published" : "status changed",
+        why:
+          update.state === "closed"
+            ? "advisories closed or published"
+            : update.state === "open"
+              ? "advisory reopened"
+              : "status changed",
       });
     }
     for (const d of duplicates) {

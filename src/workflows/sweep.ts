@@ -28,8 +28,14 @@ export type OrgStep = (
  * One sweep of one org: read everything once, reconcile every case (intake of untracked advisories,
  * staffing, forks, tracking issues), then the org-wide steps. A failing step is reported, never fatal.
  */
-export function sweepOrg(ctx: RunContext, lock: Lock, steps: OrgStep[] = []): Promise<OrgSweepSummary> {
-  return lock.run(orgKey(ctx.org), () => sweepOrgNow(ctx, steps));
+export function sweepOrg(
+  ctx: RunContext,
+  lock: Lock,
+  steps: OrgStep[] = [],
+  /** The clock: the sweep's time is read once it holds the lock, not while it waits for it. */
+  clock?: () => Date,
+): Promise<OrgSweepSummary> {
+  return lock.run(orgKey(ctx.org), () => sweepOrgNow(clock ? { ...ctx, now: clock() } : ctx, steps));
 }
 
 async function sweepOrgNow(ctx: RunContext, steps: OrgStep[]): Promise<OrgSweepSummary> {

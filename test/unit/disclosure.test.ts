@@ -4,6 +4,7 @@ import {
   type DisclosureAdvisory,
   type DisclosureProblem,
   disclosureCheck,
+  disclosureWarnings,
   headingKinds,
   parseSections,
 } from "../../src/domain/disclosure.js";
@@ -79,7 +80,7 @@ describe("disclosureCheck", () => {
       {
         description: null,
         severity: null,
-        vulnerabilities: [{ package: null, vulnerable_version_range: null, patched_versions: null }],
+        vulnerabilities: [{ package: null, vulnerable_version_range: null, patched_versions: "2.6.1" }],
       },
       { onHold: true, holdReason: "waiting for the CLI release" },
     );
@@ -91,7 +92,6 @@ describe("disclosureCheck", () => {
     );
     expect(byCode["missing-severity"]).toMatch(/\/advisory severity/);
     expect(byCode["missing-severity"]).toMatch(/\/advisory cvss/);
-    expect(byCode["missing-patched-versions"]).toMatch(/\/advisory fixed-in/);
     expect(byCode["missing-vulnerable-range"]).toMatch(/vulnerable version range/);
     expect(byCode["on-hold"]).toMatch(/\/advisory unhold/);
   });
@@ -242,7 +242,7 @@ _Are there any links users can visit to find out more?_
   });
 
   describe("vulnerabilities", () => {
-    it("reports each vulnerability missing a range or patched versions, naming its package", () => {
+    it("reports each entry with a patched version but no vulnerable range, naming its package", () => {
       const problems = disclosureCheck(
         complete({
           vulnerabilities: [
@@ -254,45 +254,44 @@ _Are there any links users can visit to find out more?_
             {
               package: { ecosystem: "go", name: "oras.land/oras" },
               vulnerable_version_range: "",
-              patched_versions: null,
+              patched_versions: "1.3.1",
             },
-            { package: null, vulnerable_version_range: "< 0.6.2", patched_versions: " " },
+            { package: null, vulnerable_version_range: null, patched_versions: "0.6.2" },
           ],
         }),
         ON,
       );
-      expect(codes(problems)).toEqual([
-        "missing-vulnerable-range",
-        "missing-patched-versions",
-        "missing-patched-versions",
-      ]);
+      expect(codes(problems)).toEqual(["missing-vulnerable-range", "missing-vulnerable-range"]);
       expect(problems[0]?.message).toMatch(
         /^affected package 2 \(go oras\.land\/oras\) has no vulnerable version range/,
       );
-      expect(problems[1]?.message).toMatch(/^affected package 2 \(go oras\.land\/oras\) has no patched versions/);
-      expect(problems[2]?.message).toMatch(/^affected package 3 has no patched versions/);
+      expect(problems[1]?.message).toMatch(/^affected package 3 has no vulnerable version range/);
     });
 
-    it("names a single package without a number", () => {
-      const problems = disclosureCheck(
-        complete({
-          vulnerabilities: [
-            {
-              package: { ecosystem: "maven", name: "land.oras:oras-java-sdk" },
-              vulnerable_version_range: "< 0.6.2",
-              patched_versions: null,
-            },
-          ],
-        }),
-        ON,
+    it("an entry with no patched version (a deprecated package) does not block; it is a warning that it stays unfixed", () => {
+      const advisory = complete({
+        vulnerabilities: [
+          {
+            package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
+            vulnerable_version_range: "< 2.6.1",
+            patched_versions: "2.6.1",
+          },
+          {
+            package: { ecosystem: "go", name: "oras.land/oras-credentials-go" },
+            vulnerable_version_range: ">= 0",
+            patched_versions: null,
+          },
+          { package: null, vulnerable_version_range: "", patched_versions: " " },
+        ],
+      });
+      expect(disclosureCheck(advisory, ON)).toEqual([]);
+      const warnings = disclosureWarnings(advisory);
+      expect(codes(warnings)).toEqual(["unpatched-entry", "unpatched-entry"]);
+      expect(warnings[0]?.message).toMatch(
+        /^affected package 2 \(go oras\.land\/oras-credentials-go\) names no patched version: it will stay unfixed/,
       );
-      expect(problems).toEqual([
-        {
-          code: "missing-patched-versions",
-          message:
-            "the affected package (maven land.oras:oras-java-sdk) has no patched versions — comment `/advisory fixed-in <version>` with the release that fixes it",
-        },
-      ]);
+      expect(warnings[1]?.message).toMatch(/^affected package 3 names no patched version/);
+      expect(disclosureWarnings(complete())).toEqual([]);
     });
   });
 

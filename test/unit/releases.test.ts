@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   countsAsPublished,
   fixedBy,
+  isPatchedPrerelease,
   mentionsGhsa,
   parseReleaseVersion,
   patchedVersions,
@@ -262,10 +263,44 @@ describe("publicationReadiness", () => {
     const rc = advisory("1.0.0-rc.2");
 
     it("are excluded by default, whether flagged by GitHub or by the tag", () => {
-      expect(publicationReadiness(rc, [release("v1.0.0-rc.2", { prerelease: true })], ALL).ready).toBe(false);
-      expect(publicationReadiness(rc, [release("v1.0.0-rc.2")], ALL).ready).toBe(false);
-      expect(publicationReadiness(advisory("3.0.0-dev"), [release("v3.0.0-dev")], ALL).ready).toBe(false);
       expect(publicationReadiness(advisory("1.3.0"), [release("v1.3.0", { prerelease: true })], ALL).ready).toBe(false);
+      expect(publicationReadiness(advisory("1.3.0"), [release("v1.3.0-rc.1")], ALL).ready).toBe(false);
+      expect(publicationReadiness(advisory("1.3.0"), [release("v1.3.0-rc.1", { prerelease: true })], ANY).ready).toBe(
+        false,
+      );
+      // The notes of a prerelease naming the GHSA id do not make it a fixing release.
+      expect(
+        publicationReadiness(advisory(null), [release("v1.4.0-beta.1", { prerelease: true, body: GHSA })], ALL).ready,
+      ).toBe(false);
+    });
+
+    it("a patched version that is itself a prerelease is fixed by that prerelease, even by default", () => {
+      const flagged = release("v1.0.0-rc.2", { prerelease: true });
+      expect(publicationReadiness(rc, [flagged], ALL)).toEqual({
+        ready: true,
+        fixingReleases: [flagged],
+        missing: [],
+        unrecognized: [],
+      });
+      expect(publicationReadiness(rc, [release("1.0.0-rc.2")], ALL).ready).toBe(true);
+      expect(publicationReadiness(advisory("3.0.0-dev"), [release("v3.0.0-dev")], ALL).ready).toBe(true);
+      // …and by no other prerelease: neither an earlier nor a later candidate.
+      const others = [release("v1.0.0-rc.1", { prerelease: true }), release("v1.0.0-rc.3", { prerelease: true })];
+      expect(publicationReadiness(rc, others, ALL)).toMatchObject({ ready: false, missing: ["1.0.0-rc.2"] });
+      // With a final patched version next to it, the final one still needs a full release.
+      expect(publicationReadiness(advisory("1.0.0-rc.2, 0.9.1"), [flagged], ALL)).toMatchObject({
+        ready: false,
+        missing: ["0.9.1"],
+      });
+      expect(publicationReadiness(advisory("1.0.0-rc.2, 0.9.1"), [flagged], ANY).ready).toBe(true);
+    });
+
+    it("isPatchedPrerelease: only a published prerelease whose version is a patched version", () => {
+      expect(isPatchedPrerelease(release("v1.0.0-rc.2"), ["1.0.0-rc.2"])).toBe(true);
+      expect(isPatchedPrerelease(release("v1.0.0-rc.2", { draft: true }), ["1.0.0-rc.2"])).toBe(false);
+      expect(isPatchedPrerelease(release("v1.0.0", { prerelease: true }), ["1.0.0"])).toBe(false);
+      expect(isPatchedPrerelease(release("v1.0.0-rc.2"), ["1.0.0"])).toBe(false);
+      expect(isPatchedPrerelease(release("nightly"), ["1.0.0-rc.2"])).toBe(false);
     });
 
     it("count when allowed", () => {
@@ -278,6 +313,15 @@ describe("publicationReadiness", () => {
     it("a prerelease of the patched version is not the patched version", () => {
       const allow = { waitFor: "all", prereleases: true } as const;
       expect(publicationReadiness(advisory("1.3.0"), [release("v1.3.0-rc.3")], allow).ready).toBe(false);
+    });
+  });
+
+  it("an entry without a patched version (a deprecated package) names nothing to wait for", () => {
+    const deprecated = advisory("2.6.1", null);
+    expect(publicationReadiness(deprecated, [release("v2.6.1")], ALL)).toMatchObject({ ready: true, missing: [] });
+    expect(publicationReadiness(deprecated, [release("v2.6.0")], ALL)).toMatchObject({
+      ready: false,
+      missing: ["2.6.1"],
     });
   });
 
