@@ -4,6 +4,7 @@
  * edited comment runs only the commands that are new, and a redelivered one runs nothing twice. The
  * memory lives on GitHub, not in the app.
  */
+import { createHash } from "node:crypto";
 import { escapeUntrusted } from "./untrusted.js";
 
 /** The reply marker, only as the last thing of a comment the app wrote. */
@@ -27,18 +28,33 @@ export interface ReplyMemory {
   entries: ReplyEntry[];
 }
 
+/** Longest part of a command line a reply quotes; escaping may lengthen it, and a reply must fit GitHub's limit. */
+export const MAX_QUOTED_COMMAND = 300;
+/** GitHub's limit for a comment body. */
+const MAX_REPLY_LENGTH = 65536;
+
+/** A command line as a reply remembers it; a long one by its digest, so the reply stays within GitHub's limit. */
 export function normalizeCommand(text: string): string {
-  return text.trim().replace(/\s+/g, " ").toLowerCase();
+  const normal = text.trim().replace(/\s+/g, " ").toLowerCase();
+  return normal.length > MAX_QUOTED_COMMAND ? `sha256:${createHash("sha256").update(normal).digest("hex")}` : normal;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_QUOTED_COMMAND ? `${text.slice(0, MAX_QUOTED_COMMAND)}…` : text;
 }
 
 export function renderReply(memory: ReplyMemory): string {
   // The command line is what a person typed: quoted through the one escaping function, it can form no marker.
-  const blocks = memory.entries.map((e) => `> ${escapeUntrusted(e.text)}\n\n${e.ok ? "✅" : "❌"} ${e.message}`);
-  const marker = Buffer.from(
-    JSON.stringify({ c: memory.commentId, r: memory.ran, e: memory.entries }),
-    "utf8",
-  ).toString("base64url");
-  return `${blocks.join("\n\n")}\n\n<!-- oras-advisory-bot:reply ${marker} -->`;
+  const entries = memory.entries.map((e) => ({ ...e, text: clip(e.text) }));
+  const blocks = entries.map((e) => `> ${escapeUntrusted(e.text)}\n\n${e.ok ? "✅" : "❌"} ${e.message}`);
+  const render = (remembered: ReplyEntry[]) => {
+    const marker = Buffer.from(JSON.stringify({ c: memory.commentId, r: memory.ran, e: remembered }), "utf8");
+    return `${blocks.join("\n\n")}\n\n<!-- oras-advisory-bot:reply ${marker.toString("base64url")} -->`;
+  };
+  const full = render(entries);
+  if (full.length <= MAX_REPLY_LENGTH) return full;
+  // Too long for GitHub (say, `help` ten times): the memory keeps each outcome's first line only.
+  return render(entries.map((e) => ({ ...e, message: clip(e.message.split("\n")[0] ?? "") })));
 }
 
 /**
