@@ -109,9 +109,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(entry).href) {
-  main(process.argv.slice(2), {
+/** Runs `main` when this module is the process entry (`node lib/<name>/cli.js`), with the process's IO. */
+export function runIfEntry(moduleUrl: string, name: string, run: (argv: string[], io: CliIo) => Promise<number>): void {
+  const entry = process.argv[1];
+  if (!entry || moduleUrl !== pathToFileURL(entry).href) return;
+  run(process.argv.slice(2), {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -120,8 +122,10 @@ if (entry && import.meta.url === pathToFileURL(entry).href) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },
   );
 }
+
+runIfEntry(import.meta.url, "doctor", main);

@@ -3,10 +3,9 @@
  * in the image. Reads the App's credentials the way the doctor does (APP_ID, PRIVATE_KEY or
  * PRIVATE_KEY_PATH, GHE_HOST). Read-only.
  */
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { baseUrlFromEnv, type CliIo, privateKeyFrom } from "../doctor/cli.js";
+import { baseUrlFromEnv, type CliIo, privateKeyFrom, runIfEntry } from "../doctor/cli.js";
 import { formatReport, type ReportFormat, runReport } from "./run.js";
 
 export const USAGE = `Usage: report --org <login> [--since YYYY-MM-DD] [--format csv|json|md] [--base-url <url>]
@@ -96,19 +95,4 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(entry).href) {
-  main(process.argv.slice(2), {
-    env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`report: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, "report", main);
