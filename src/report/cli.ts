@@ -4,8 +4,14 @@
  * PRIVATE_KEY_PATH, GHE_HOST). Read-only.
  */
 import { parseArgs } from "node:util";
-import pino from "pino";
-import { baseUrlFromEnv, type CliIo, privateKeyFrom, runIfEntry } from "../doctor/cli.js";
+import {
+  type AppCredentials,
+  appCredentialsFrom,
+  baseUrlFromEnv,
+  type CliIo,
+  cliLogger,
+  runIfEntry,
+} from "../doctor/cli.js";
 import { formatReport, type ReportFormat, runReport } from "./run.js";
 
 export const USAGE = `Usage: report --org <login> [--since YYYY-MM-DD] [--format csv|json|md] [--base-url <url>]
@@ -66,19 +72,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { env } = io;
-  let privateKey: string;
+  let credentials: AppCredentials;
   try {
-    if (!env.APP_ID || !/^\d+$/.test(env.APP_ID)) throw new Error("set APP_ID to the GitHub App's numeric id");
-    privateKey = await privateKeyFrom(env);
+    credentials = await appCredentialsFrom(env);
   } catch (err) {
     io.stderr(`report: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     return 2;
   }
-  const log = pino({ level: env.LOG_LEVEL || "silent", redact: ["privateKey", "*.privateKey"] }, pino.destination(2));
+  const log = cliLogger(env);
   try {
     const report = await runReport({
-      appId: env.APP_ID,
-      privateKey,
+      ...credentials,
       baseUrl: args.values["base-url"] ?? baseUrlFromEnv(env),
       org: args.values.org,
       log,
