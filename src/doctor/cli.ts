@@ -71,6 +71,22 @@ const parse = (args: string[]) =>
     allowPositionals: false,
   });
 
+export interface AppCredentials {
+  appId: string;
+  privateKey: string;
+}
+
+/** The App's id and private key from the environment, the way Probot reads them; throws what is missing. */
+export async function appCredentialsFrom(env: NodeJS.ProcessEnv): Promise<AppCredentials> {
+  if (!env.APP_ID || !/^\d+$/.test(env.APP_ID)) throw new Error("set APP_ID to the GitHub App's numeric id");
+  return { appId: env.APP_ID, privateKey: await privateKeyFrom(env) };
+}
+
+/** A command line's log: stderr at LOG_LEVEL (silent by default), the key redacted. */
+export function cliLogger(env: NodeJS.ProcessEnv): pino.Logger {
+  return pino({ level: env.LOG_LEVEL || "silent", redact: ["privateKey", "*.privateKey"] }, pino.destination(2));
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -85,17 +101,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { env } = io;
-  let privateKey: string;
+  let credentials: AppCredentials;
   try {
-    if (!env.APP_ID || !/^\d+$/.test(env.APP_ID)) throw new Error("set APP_ID to the GitHub App's numeric id");
-    privateKey = await privateKeyFrom(env);
+    credentials = await appCredentialsFrom(env);
   } catch (err) {
     io.stderr(`doctor: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     return 2;
   }
-  const log = pino({ level: env.LOG_LEVEL || "silent", redact: ["privateKey", "*.privateKey"] }, pino.destination(2));
+  const { appId, privateKey } = credentials;
+  const log = cliLogger(env);
   const report = await runDoctor({
-    appId: env.APP_ID,
+    appId,
     privateKey,
     baseUrl: args.values["base-url"] ?? baseUrlFromEnv(env),
     log,
@@ -109,9 +125,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(entry).href) {
-  main(process.argv.slice(2), {
+/** Runs `main` when this module is the process entry (`node lib/<name>/cli.js`), with the process's IO. */
+export function runIfEntry(moduleUrl: string, name: string, run: (argv: string[], io: CliIo) => Promise<number>): void {
+  const entry = process.argv[1];
+  if (!entry || moduleUrl !== pathToFileURL(entry).href) return;
+  run(process.argv.slice(2), {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -120,8 +138,10 @@ if (entry && import.meta.url === pathToFileURL(entry).href) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },
   );
 }
+
+runIfEntry(import.meta.url, "doctor", main);

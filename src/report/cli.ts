@@ -3,10 +3,15 @@
  * in the image. Reads the App's credentials the way the doctor does (APP_ID, PRIVATE_KEY or
  * PRIVATE_KEY_PATH, GHE_HOST). Read-only.
  */
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import pino from "pino";
-import { baseUrlFromEnv, type CliIo, privateKeyFrom } from "../doctor/cli.js";
+import {
+  type AppCredentials,
+  appCredentialsFrom,
+  baseUrlFromEnv,
+  type CliIo,
+  cliLogger,
+  runIfEntry,
+} from "../doctor/cli.js";
 import { formatReport, type ReportFormat, runReport } from "./run.js";
 
 export const USAGE = `Usage: report --org <login> [--since YYYY-MM-DD] [--format csv|json|md] [--base-url <url>]
@@ -67,19 +72,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { env } = io;
-  let privateKey: string;
+  let credentials: AppCredentials;
   try {
-    if (!env.APP_ID || !/^\d+$/.test(env.APP_ID)) throw new Error("set APP_ID to the GitHub App's numeric id");
-    privateKey = await privateKeyFrom(env);
+    credentials = await appCredentialsFrom(env);
   } catch (err) {
     io.stderr(`report: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     return 2;
   }
-  const log = pino({ level: env.LOG_LEVEL || "silent", redact: ["privateKey", "*.privateKey"] }, pino.destination(2));
+  const log = cliLogger(env);
   try {
     const report = await runReport({
-      appId: env.APP_ID,
-      privateKey,
+      ...credentials,
       baseUrl: args.values["base-url"] ?? baseUrlFromEnv(env),
       org: args.values.org,
       log,
@@ -96,19 +99,4 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(entry).href) {
-  main(process.argv.slice(2), {
-    env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`report: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, "report", main);
