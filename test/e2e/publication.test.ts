@@ -95,10 +95,10 @@ describe("publication only after the fixing release", () => {
     expect(bed.sim.unknownRoutes).toEqual([]);
   });
 
-  it("a prerelease publishes nothing with the default configuration", async () => {
+  it("a prerelease of the patched version publishes nothing with the default configuration", async () => {
     bed = await startBed();
     seedOras(bed.sim);
-    const a = draft(bed, "oras-go", "2.6.1-rc.1");
+    const a = draft(bed, "oras-go", "2.6.1");
     await bed.bot.sweepAll();
     await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1-rc.1", prerelease: true, author: "qweeah" });
     await bed.sim.idle();

@@ -36,7 +36,8 @@ describe("release.published (nock)", () => {
     const unmatched: string[] = [];
     const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
     nock.emitter.on("no match", onNoMatch);
-    await probot.receive({ id: "d-1", name: "release", payload: fixture as never });
+    // A full release is looked at on \`released\`, which GitHub sends with \`published\`.
+    await probot.receive({ id: "d-1", name: "release", payload: { ...fixture, action: "released" } as never });
     nock.emitter.off("no match", onNoMatch);
     expect(unmatched).toEqual([]); // nothing else was read or written
     expect(scope.isDone()).toBe(true);
@@ -51,6 +52,13 @@ describe("release.published (nock)", () => {
       name: "release",
       payload: { ...fixture, release: { ...fixture.release, draft: true } } as never,
     });
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it("a full release's `published` costs no request: it is looked at once, on `released`", async () => {
+    const probot = await load();
+    const scope = nock(API).get(/.*/).reply(500);
+    await probot.receive({ id: "d-3", name: "release", payload: fixture as never });
     expect(scope.isDone()).toBe(false);
   });
 });

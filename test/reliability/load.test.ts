@@ -62,7 +62,8 @@ describe("load: 2,000 mixed deliveries", () => {
     rosterPushElsewhere.ref = "refs/heads/release-1.2";
     (rosterPushElsewhere.commits as { modified: string[] }[])[0]!.modified = ["OWNERS.md"];
     kinds = [
-      { name: "release fixing nothing", event: "release", body: JSON.stringify(pick("release", "published")) },
+      { name: "release fixing nothing", event: "release", body: JSON.stringify(pick("release", "released")) },
+      { name: "full release published", event: "release", body: JSON.stringify(pick("release", "published")) },
       { name: "release created", event: "release", body: JSON.stringify(pick("release", "created")) },
       { name: "push to another branch", event: "push", body: JSON.stringify(push) },
       { name: "roster push to another branch", event: "push", body: JSON.stringify(rosterPushElsewhere) },
