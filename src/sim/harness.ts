@@ -12,6 +12,7 @@ import type { Settings } from "../settings.js";
 import { type ArrivingRequest, createSimulator, type FaultOptions, type Simulator } from "./index.js";
 import { findLeaks } from "./leaks.js";
 import { freePort } from "./ports.js";
+import { offerRequestWindow } from "./windows.js";
 
 export interface Clock {
   now: () => Date;
@@ -87,6 +88,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   const reset = sim.resetRequests.bind(sim);
   sim.resetRequests = () => {
     leaks.push(...findLeaks(sim));
+    offerRequestWindow(sim.requests);
     reset();
   };
   const bed: Bed = {
@@ -100,6 +102,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
       await sim.idle();
       await stopApp(app);
       await sim.close();
+      offerRequestWindow(sim.requests);
       const found = [...leaks, ...findLeaks(sim)];
       if (found.length > 0 && options.allowLeaks !== true)
         throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
