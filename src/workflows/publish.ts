@@ -7,12 +7,7 @@
  * the repository's releases from GitHub — never from a cache, a payload or the org view.
  */
 import type { Config } from "../config/schema.js";
-import {
-  DESCRIPTION_PROBLEMS,
-  type DisclosureProblem,
-  disclosureExample,
-  disclosureWarnings,
-} from "../domain/disclosure.js";
+import { DESCRIPTION_PROBLEMS, disclosureExample, disclosureWarnings } from "../domain/disclosure.js";
 import type { Plan } from "../domain/plan.js";
 import {
   annotateReleaseNotes,

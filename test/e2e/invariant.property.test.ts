@@ -11,10 +11,10 @@
 import fc from "fast-check";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeState } from "../../src/domain/tracking.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { ReleaseRecord } from "../../src/sim/index.js";
 import { CODEOWNERS_ORAS_GO, OWNERS_ORAS, OWNERS_ORAS_GO, PEOPLE, TRACKER } from "../../src/sim/oras-world.js";
+import { stateIn } from "../helpers/world.js";
 
 const RUNS = Number(process.env.INVARIANT_RUNS ?? 200);
 const SEED = Number(process.env.INVARIANT_SEED ?? 20261203);
@@ -372,7 +372,7 @@ async function play(s: Scenario): Promise<void> {
           const target = ghsas[st.target % ghsas.length];
           const issue = bed.sim.world
             .listIssues(org, TRACKER)
-            .find((i) => decodeState(i.body)?.advisories.some((a) => a.ghsa === target?.ghsa));
+            .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === target?.ghsa));
           if (issue) await bed.sim.comment(org, TRACKER, issue.number, "sajay", "/advisory publish");
           break;
         }

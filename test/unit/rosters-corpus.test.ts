@@ -52,7 +52,7 @@ describe("roster corpus", () => {
     const repos = all.map((f) => load(f).repo);
     expect(repos.filter((r) => r.startsWith("oras-project/")).length).toBeGreaterThanOrEqual(30);
     const others = new Set(
-      repos.filter((r) => !r.startsWith("oras-project/")).map((r) => r.split("/")[0] + "/" + r.split("/")[1]),
+      repos.filter((r) => !r.startsWith("oras-project/")).map((r) => `${r.split("/")[0]}/${r.split("/")[1]}`),
     );
     expect(others.size).toBeGreaterThanOrEqual(10);
     expect(Object.keys(expectations.files).sort()).toEqual(all);
