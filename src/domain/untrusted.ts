@@ -51,10 +51,8 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 export function escapeUntrusted(text: string, place: UntrustedPlace = "inline"): string {
   let out = text.replace(CONTROLS, "");
   if (place === "code") {
-    out = out.replace(
-      CODE,
-      (c) => IN_CODE[c] ?? (c === "\uff1c" || c === "\ufe64" || c === "\u226e" ? "\u2039" : "\u203a"),
-    );
+    // CODE matches exactly IN_CODE's keys: the fallback is never taken.
+    out = out.replace(CODE, (c) => IN_CODE[c] ?? "");
     return out.replace(LINE_BREAKS, " ");
   }
   out = out.replace(TEXT, (c) => ENTITIES[c] ?? LOOKALIKES.get(c) ?? "");

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ANNOTATION_HEADING, annotateReleaseNotes, publicationVerdict } from "../../src/domain/publication.js";
+import {
+  ANNOTATION_HEADING,
+  annotateReleaseNotes,
+  publicationVerdict,
+  releasesBeforeAdvisory,
+} from "../../src/domain/publication.js";
 
 const COMPLETE = "### Impact\nX.\n\n### Details\nY.\n\n### Patches\nZ.\n";
 const advisory = (patched: string, description = COMPLETE, state = "draft") => ({
@@ -55,10 +60,52 @@ describe("publication verdict", () => {
     expect(verdict.kind === "blocked" && verdict.problems.map((p) => p.code)).toEqual(["on-hold"]);
   });
 
+  it("a hold's reason is quoted in its problem", () => {
+    const verdict = publicationVerdict(advisory("2.6.1"), [release("v2.6.1")], options, { reason: "downstream" });
+    expect(verdict.kind === "blocked" && verdict.problems[0]?.message).toContain("(downstream)");
+  });
+
+  it("a fixing release published before the advisory was created waits for the security team", () => {
+    const dated = { ...advisory("2.6.1"), created_at: "2026-11-10T12:00:00Z" };
+    const old = { ...release("v2.6.1"), published_at: "2026-11-01T09:00:00Z" };
+    const verdict = publicationVerdict(dated, [old], options, null);
+    expect(verdict.kind).toBe("blocked");
+    expect(verdict.kind === "blocked" && verdict.problems).toEqual([
+      {
+        code: "release-predates-advisory",
+        message: expect.stringMatching(/^v2\.6\.1 was published before this advisory was created \(2026-11-10\)/),
+      },
+    ]);
+    // Without a word about authority, nobody confirmed it; a security-team publish does.
+    expect(publicationVerdict(dated, [old], options, null, { securityTeamConfirmed: false }).kind).toBe("blocked");
+    expect(publicationVerdict(dated, [old], options, null, { securityTeamConfirmed: true }).kind).toBe("ready");
+    // A release after the advisory is an ordinary fixing release.
+    const later = { ...release("v2.6.1"), published_at: "2026-11-11T09:00:00Z" };
+    expect(publicationVerdict(dated, [later], options, null).kind).toBe("ready");
+  });
+
   it("only drafts can be published", () => {
     expect(publicationVerdict(advisory("2.6.1", COMPLETE, "triage"), [release("v2.6.1")], options, null).kind).toBe(
       "not-draft",
     );
+  });
+});
+
+describe("releases published before the advisory", () => {
+  const dated = (created_at: string | null) => ({ ...advisory("2.6.1"), created_at });
+  const at = (tag: string, published_at: string | null) => ({ ...release(tag), published_at });
+
+  it("are those published strictly before its creation", () => {
+    const created = "2026-11-10T12:00:00Z";
+    const rs = [at("v1", "2026-11-10T11:59:59Z"), at("v2", created), at("v3", "2026-11-10T12:00:01Z")];
+    expect(releasesBeforeAdvisory(dated(created), rs).map((r) => r.tag_name)).toEqual(["v1"]);
+  });
+
+  it("are none when the creation date is unknown or unreadable, or a release has no date", () => {
+    const rs = [at("v1", "2020-01-01T00:00:00Z")];
+    expect(releasesBeforeAdvisory(dated(null), rs)).toEqual([]);
+    expect(releasesBeforeAdvisory(dated("not a date"), rs)).toEqual([]);
+    expect(releasesBeforeAdvisory(dated("2026-11-10T12:00:00Z"), [at("v1", null)])).toEqual([]);
   });
 });
 
@@ -90,6 +137,33 @@ describe("release notes annotation", () => {
     expect(both.match(/## Security advisories/g)).toHaveLength(1);
     expect(both).toContain(`[${a.ghsa}]`);
     expect(both).toContain(`[${b.ghsa}]`);
+  });
+
+  it("adds to an existing section, before the next heading of level one or two, not a subheading", () => {
+    const notes = `Intro\n\n${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n\n### Credits\nThanks\n\n# Assets\n`;
+    expect(annotateReleaseNotes(notes, [b])).toBe(
+      `Intro\n\n${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n\n### Credits\nThanks\n- [${b.ghsa}](${b.url}): Leak\n\n# Assets\n`,
+    );
+    const two = `${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n\n## Changes\n- fix\n`;
+    expect(annotateReleaseNotes(two, [b])).toBe(
+      `${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n- [${b.ghsa}](${b.url}): Leak\n\n## Changes\n- fix\n`,
+    );
+  });
+
+  it("adds at the end of a last section, trimming trailing blank lines to one newline", () => {
+    const notes = `Intro\n${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n\n\n`;
+    expect(annotateReleaseNotes(notes, [b])).toBe(
+      `Intro\n${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n- [${b.ghsa}](${b.url}): Leak\n`,
+    );
+  });
+
+  it("trims trailing whitespace of notes before a new section", () => {
+    expect(annotateReleaseNotes("Notes  \n\n \n", [a])).toBe(
+      `Notes\n\n${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n`,
+    );
+    expect(annotateReleaseNotes("  \n", [a])).toBe(
+      `${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n`,
+    );
   });
 
   it("annotates empty notes", () => {

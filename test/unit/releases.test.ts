@@ -99,6 +99,7 @@ describe("patchedVersions", () => {
     ["2.6.1; 1.2.5", ["2.6.1", "1.2.5"]],
     ["2.6.1 || 1.2.5", ["2.6.1", "1.2.5"]],
     ["2.6.1 1.2.5", ["2.6.1", "1.2.5"]],
+    ["2.6.1  \t1.2.5", ["2.6.1", "1.2.5"]],
     ["1.0.0-rc.2", ["1.0.0-rc.2"]],
     ["  2.6.1  ", ["2.6.1"]],
     ["", []],
@@ -114,6 +115,18 @@ describe("patchedVersions", () => {
   it("handles an advisory without vulnerabilities", () => {
     expect(patchedVersions({ ghsa_id: GHSA, vulnerabilities: null })).toEqual([]);
     expect(patchedVersions({ ghsa_id: GHSA, vulnerabilities: [] })).toEqual([]);
+  });
+
+  it("an entry is a version list only when every word is a version; empty entries and repeats are not reported", () => {
+    const a = advisory("2.6.1 later, , foo, foo;;");
+    expect(patchedVersions(a)).toEqual([]);
+    expect(unrecognizedPatchedVersions(a)).toEqual(["2.6.1 later", "foo"]);
+  });
+
+  it("reads an operator only in front of the version", () => {
+    const a = advisory("<= 2.6.1, 2.6.1=");
+    expect(patchedVersions(a)).toEqual([]);
+    expect(unrecognizedPatchedVersions(a)).toEqual(["<= 2.6.1", "2.6.1="]);
   });
 
   it("leaves out entries that are not versions and reports them separately", () => {
@@ -139,6 +152,14 @@ describe("mentionsGhsa", () => {
     [null, false],
   ])("%j → %s", (text, expected) => {
     expect(mentionsGhsa(text, GHSA)).toBe(expected);
+  });
+
+  it("reads the id trimmed, literally, and never matches an empty id", () => {
+    expect(mentionsGhsa(`Fixes ${GHSA}`, `  ${GHSA}\n`)).toBe(true);
+    expect(mentionsGhsa("GHSA-aaaa", "GHSA-a.*")).toBe(false);
+    expect(mentionsGhsa("GHSA-a.*", "GHSA-a.*")).toBe(true);
+    expect(mentionsGhsa("any text", "")).toBe(false);
+    expect(mentionsGhsa("any text", "  ")).toBe(false);
   });
 });
 
