@@ -79,6 +79,11 @@ describe("publication verdict", () => {
     // Without a word about authority, nobody confirmed it; a security-team publish does.
     expect(publicationVerdict(dated, [old], options, null, { securityTeamConfirmed: false }).kind).toBe("blocked");
     expect(publicationVerdict(dated, [old], options, null, { securityTeamConfirmed: true }).kind).toBe("ready");
+    // Several early releases are named together.
+    const both = { ...advisory("2.6.1, 1.3.1"), created_at: "2026-11-10T12:00:00Z" };
+    const olds = [old, { ...release("v1.3.1"), published_at: "2026-11-02T09:00:00Z" }];
+    const two = publicationVerdict(both, olds, options, null);
+    expect(two.kind === "blocked" && two.problems[0]?.message).toMatch(/^v2\.6\.1, v1\.3\.1 was published before/);
     // A release after the advisory is an ordinary fixing release.
     const later = { ...release("v2.6.1"), published_at: "2026-11-11T09:00:00Z" };
     expect(publicationVerdict(dated, [later], options, null).kind).toBe("ready");
@@ -163,6 +168,23 @@ describe("release notes annotation", () => {
     );
     expect(annotateReleaseNotes("  \n", [a])).toBe(
       `${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n`,
+    );
+  });
+
+  it("finds the section wherever it is, after other level-two sections", () => {
+    const notes = `## Changes\n- one\n- two\n- three\n\n${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n\n## Assets\n`;
+    expect(annotateReleaseNotes(notes, [b])).toBe(
+      `## Changes\n- one\n- two\n- three\n\n${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n- [${b.ghsa}](${b.url}): Leak\n\n## Assets\n`,
+    );
+  });
+
+  it("links several advisories one per line, in a new section and in an existing one", () => {
+    expect(annotateReleaseNotes("", [a, b])).toBe(
+      `${ANNOTATION_HEADING}\n\n- [${a.ghsa}](${a.url}): Path traversal\n- [${b.ghsa}](${b.url}): Leak\n`,
+    );
+    const c = { ...b, ghsa: "GHSA-9999-8888-7777", summary: "Third" };
+    expect(annotateReleaseNotes(`${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n`, [b, c])).toBe(
+      `${ANNOTATION_HEADING}\n- [${a.ghsa}](${a.url}): x\n- [${b.ghsa}](${b.url}): Leak\n- [${c.ghsa}](${c.url}): Third\n`,
     );
   });
 
