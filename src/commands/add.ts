@@ -2,7 +2,7 @@ import { reporterOf } from "../domain/advisory-plan.js";
 import { loginKey } from "../domain/handles.js";
 import { admitToPatchTeam } from "../domain/patch-team.js";
 import { outsideExperts } from "../workflows/org-view.js";
-import { ok, refuse, updateTracking } from "./env.js";
+import { collaboratorGaps, notRecorded, ok, refuse, updateTracking } from "./env.js";
 import type { Handler } from "./handler.js";
 
 /**
@@ -20,7 +20,7 @@ export const add: Handler<"add"> = async (env, { user }) => {
   }
   const admission = admitToPatchTeam(user, env.view.rosters, env.config.inactive, outsideExperts(env.view));
   if (!admission.admitted) return refuse(admission.why);
-  await updateTracking(env, (s) => {
+  const update = await updateTracking(env, (s) => {
     s.removed = s.removed.filter((u) => loginKey(u) !== loginKey(user));
     if (!s.added.some((u) => loginKey(u) === loginKey(user))) s.added.push(user);
   });
@@ -28,5 +28,13 @@ export const add: Handler<"add"> = async (env, { user }) => {
     admission.as === "maintainer"
       ? `an active maintainer of ${admission.repos.join(", ")}`
       : "an outside expert named in the org's configuration";
+  if (env.ctx.dryRun) return ok(`@${user} (${as}) is added to the patch team (dry run: nothing was written).`);
+  if (!update.recorded) return notRecorded(env, update, `Adding @${user}`);
+  const missing = collaboratorGaps(env, user, true);
+  if (missing.length > 0) {
+    return refuse(
+      `@${user} is recorded on this issue, but GitHub has not confirmed them as a collaborator of ${missing.join(", ")}${update.problems[0] ? ` (${update.problems[0]})` : ""}; the next sweep retries.`,
+    );
+  }
   return ok(`@${user} (${as}) is added to the patch team and kept there.`);
 };

@@ -11,7 +11,7 @@ import type { Handler } from "./handler.js";
 export const alsoAffects: Handler<"also-affects"> = async (env, args) => {
   const c = env.trackingCase;
   const source = c?.advisories[0];
-  if (!c?.issue?.tracking || !source) return refuse("Use this in the tracking issue of an advisory.");
+  if (!c?.issue || !source) return refuse("Use this in the tracking issue of an advisory.");
   const repo = targetRepo(env, args.owner, args.repo);
   if (typeof repo === "string") return refuse(repo);
   if (c.advisories.some((a) => advisoryRepo(a).repo.toLowerCase() === repo.name.toLowerCase())) {
@@ -34,10 +34,14 @@ export const alsoAffects: Handler<"also-affects"> = async (env, args) => {
   if (!("ghsa_id" in created)) return created;
   env.view.advisories.push(created);
   env.trackingCase = { ...c, advisories: [...c.advisories, created] };
-  await updateTracking(env, (s) => {
+  const update = await updateTracking(env, (s) => {
     s.advisories.push({ repo: `${env.view.org}/${repo.name}`, ghsa: created.ghsa_id });
     if (repo.config.intake.privateFork) s.forkRequestedAt[created.ghsa_id] = env.ctx.now.toISOString();
   });
+  if (!env.ctx.dryRun && !update.recorded)
+    return refuse(
+      `Created sibling draft ${created.ghsa_id} in ${env.view.org}/${repo.name}, but this tracking issue could not record it (${update.problems[0] ?? "GitHub did not confirm the write"}); the next sweep opens a tracking issue of its own for it.`,
+    );
   return ok(
     `Created sibling draft ${created.ghsa_id} in ${env.view.org}/${repo.name}; it is tracked here and publishes when its own fixing release is out.`,
   );

@@ -5,7 +5,7 @@ import type { PackageEcosystem } from "../domain/ecosystems.js";
 import { EMPTY_MANIFESTS, type ResolvedPackage, resolvePackage } from "../domain/packages.js";
 import type { Plan } from "../domain/plan.js";
 import { newTrackingState, TRACKING_LABEL } from "../domain/tracking.js";
-import { escapeUntrusted } from "../domain/untrusted.js";
+import { quoteUntrusted } from "../domain/untrusted.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { readListedManifests } from "../github/manifests.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
@@ -129,13 +129,7 @@ export async function makeTrackingIssue(
       op: "issue.comment",
       params: {
         ...where,
-        body: `Original report text, kept here when this issue became the tracking issue:\n\n${escapeUntrusted(
-          body,
-          "block",
-        )
-          .split("\n")
-          .map((l) => `> ${l}`)
-          .join("\n")}`,
+        body: `Original report text, kept here when this issue became the tracking issue:\n\n${quoteUntrusted(body)}`,
       },
       why: "keep the report text",
     });

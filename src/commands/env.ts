@@ -8,7 +8,7 @@ import type { Where, Who } from "../domain/command-specs.js";
 import { loginKey } from "../domain/handles.js";
 import { activeMaintainers } from "../domain/patch-team.js";
 import type { Plan } from "../domain/plan.js";
-import type { TrackingState } from "../domain/tracking.js";
+import { newTrackingState, type TrackingState } from "../domain/tracking.js";
 import { ApplyError, apply } from "../github/apply.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import { configFor, type OrgView, type RunContext, securityTeam } from "../workflows/org-view.js";
@@ -133,19 +133,65 @@ export async function applyForCommand(env: CommandEnv, plan: Plan, done: string)
   }
 }
 
+/** What became of a change to the tracking state, as GitHub answered it. */
+export interface TrackingUpdate {
+  /** GitHub confirmed the tracking issue carries the new state. */
+  recorded: boolean;
+  /** Writes GitHub refused or did not answer in this run, for the reply. */
+  problems: string[];
+  writes: number;
+}
+
 /**
  * Changes the tracking state (added/removed people, hold, acknowledgement) and reconciles the case at
- * once, so the advisory and the tracking issue reflect it. The state lives in the issue body.
+ * once, so the advisory and the tracking issue reflect it. The state lives at the end of the body of an
+ * issue the app opened, in the app's state comment on one a person opened. An issue a person opened
+ * that has no state yet is adopted here, in the same run: its state starts from the advisories GitHub
+ * lists for it.
  */
-export async function updateTracking(env: CommandEnv, change: (state: TrackingState) => void): Promise<number> {
+export async function updateTracking(env: CommandEnv, change: (state: TrackingState) => void): Promise<TrackingUpdate> {
   const c = env.trackingCase;
-  if (!c?.issue?.tracking) return 0;
-  const tracking = structuredClone(c.issue.tracking);
+  if (!c?.issue) return { recorded: false, problems: ["this issue tracks no advisory"], writes: 0 };
+  if (c.issue.unverified) return { recorded: false, problems: ["the tracking state could not be verified"], writes: 0 };
+  const tracking = structuredClone(
+    c.issue.tracking ??
+      newTrackingState(
+        c.advisories.map((a) => {
+          const { owner, repo } = advisoryRepo(a);
+          return { repo: `${owner}/${repo}`, ghsa: a.ghsa_id };
+        }),
+        env.ctx.now,
+      ),
+  );
   change(tracking);
-  const next: Case = { ...c, issue: { ...c.issue, tracking } };
-  env.trackingCase = next;
-  const result = await reconcileCase(env.ctx, env.view, next);
-  return result.writes;
+  // Reconciled as the issue is on GitHub (one being adopted has no state yet), writing the new state.
+  const result = await reconcileCase(env.ctx, env.view, { ...c, state: tracking });
+  // Later commands of the same comment see the issue as GitHub now has it.
+  env.trackingCase = { ...c, issue: result.issue ?? c.issue };
+  return { recorded: result.recorded, problems: result.problems, writes: result.writes };
+}
+
+/**
+ * The open advisories of the case where `user` is not (`present`) or still is (`!present`) a
+ * collaborator, as GitHub last answered this run (the PATCH's response, else the read).
+ */
+export function collaboratorGaps(env: CommandEnv, user: string, present: boolean): string[] {
+  const gaps: string[] = [];
+  for (const a of env.trackingCase?.advisories ?? []) {
+    const now = env.view.advisories.find((x) => x.ghsa_id === a.ghsa_id) ?? a;
+    if (now.state !== "triage" && now.state !== "draft") continue;
+    const listed = (now.collaborating_users ?? []).some((u) => loginKey(u.login) === loginKey(user));
+    if (listed !== present) gaps.push(now.ghsa_id);
+  }
+  return gaps;
+}
+
+/** Why a change to the tracking state is not on GitHub, for a reply. */
+export function notRecorded(_env: CommandEnv, update: TrackingUpdate, what: string): CommandOutcome {
+  const why = update.problems[0] ?? "GitHub did not confirm the write";
+  return refuse(
+    `${what} did not happen: the tracking issue could not be updated (${why}). Nothing changed; try again.`,
+  );
 }
 
 /** Re-reads the case's advisories from GitHub, and updates the org view with them. */

@@ -59,3 +59,17 @@ export function escapeUntrusted(text: string, place: UntrustedPlace = "inline"):
   if (place === "inline") out = out.replace(LINE_BREAKS, " ").replace(/\|/g, "\\|");
   return out;
 }
+
+/** Longest text quoted into a comment (GitHub caps a comment at 65,536 characters). */
+const MAX_QUOTED = 60_000;
+
+/**
+ * Text people typed, as a markdown quote the app may post (a report's text kept on its tracking issue):
+ * escaped by `escapeUntrusted`, so it can never form markup; cut when longer than a comment may be.
+ */
+export function quoteUntrusted(text: string): string {
+  const escaped = escapeUntrusted(text, "block");
+  const cut = escaped.length > MAX_QUOTED ? `${escaped.slice(0, MAX_QUOTED)}…` : escaped;
+  const lines = cut.trim() === "" ? ["(empty)"] : cut.split(LINE_BREAKS);
+  return lines.map((l) => `> ${l}`).join("\n");
+}

@@ -101,11 +101,16 @@ export async function listTrackingIssues(
 
 /**
  * GHSA ids an issue tracks: from its verified state; from what an unverified state claims and the
- * title (so an edited issue is not tracked twice); else (no state yet) from its title.
+ * title (so an edited issue is not tracked twice); else — an issue a person opened, with no state of
+ * the app yet — those its title and body name. These only select among the advisories GitHub lists
+ * for the org: what the app records is read from GitHub, never taken from the text.
  */
 export function trackedGhsas(issue: TrackingIssue): string[] {
   if (issue.tracking) return issue.tracking.advisories.map((a) => a.ghsa.toLowerCase());
-  const fromTitle = [...issue.title.matchAll(GHSA)].map((m) => m[0].toLowerCase());
-  const claimed = (issue.unverified?.claimed?.advisories ?? []).map((a) => a.ghsa.toLowerCase());
-  return [...new Set([...claimed, ...fromTitle])];
+  const named = (text: string) => [...text.matchAll(GHSA)].map((m) => m[0].toLowerCase());
+  if (issue.unverified) {
+    const claimed = (issue.unverified.claimed?.advisories ?? []).map((a) => a.ghsa.toLowerCase());
+    return [...new Set([...claimed, ...named(issue.title)])];
+  }
+  return [...new Set([...named(issue.title), ...named(issue.body)])];
 }

@@ -87,3 +87,40 @@ export function seedOras(
   if (installationId === null) throw new Error("seed made no installation");
   return installationId;
 }
+
+/** The description of a hand-made draft: it passes the disclosure check. */
+export const HAND_MADE_DESCRIPTION =
+  "### Impact\nA crafted manifest escapes the target directory.\n\n### Details\nUnchecked join.\n\n### Patches\nUpgrade to 2.6.1.\n";
+
+/**
+ * What a security team does before the app is installed (or before its first sweep): a draft advisory
+ * created by hand, and a tracking issue a person opened for it in the tracker — the `advisory` label,
+ * the GHSA id and the repository in the body, and no state of the app. `inTitle` also names the GHSA
+ * id in the title. Seeding sends no webhook, as for anything that happened before the app was there.
+ */
+export function seedHandTracked(
+  sim: Simulator,
+  options: { repo?: string; patched?: string; by?: string; inTitle?: boolean } = {},
+): { ghsa: string; issue: number } {
+  const repo = options.repo ?? "oras-go";
+  const by = options.by ?? "sajay";
+  const advisory = sim.createAdvisoryByHand(ORG, repo, by, {
+    summary: `Hand-made report for ${repo}`,
+    description: HAND_MADE_DESCRIPTION,
+    severity: "high",
+    vulnerabilities: [
+      {
+        package: { ecosystem: "go", name: repo === "oras" ? "oras.land/oras" : "oras.land/oras-go/v2" },
+        vulnerable_version_range: options.patched ? `< ${options.patched}` : null,
+        patched_versions: options.patched ?? null,
+        vulnerable_functions: [],
+      },
+    ],
+  });
+  const issue = sim.world.createIssue(ORG, TRACKER, by, {
+    title: options.inTitle ? `[${advisory.ghsa_id}] report received by email` : "Report received by email",
+    body: `Reported to the security list on Monday.\n\nAdvisory: ${advisory.ghsa_id}\nRepository: ${ORG}/${repo}\n\nThe reporter asks to be credited.`,
+    labels: ["advisory"],
+  });
+  return { ghsa: advisory.ghsa_id, issue: issue.number };
+}

@@ -26,8 +26,9 @@ import {
   type TrackingState,
   trackingTitle,
 } from "../domain/tracking.js";
+import { quoteUntrusted } from "../domain/untrusted.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
-import type { TrackingIssue } from "../github/tracker.js";
+import { type TrackingIssue, trackedGhsas } from "../github/tracker.js";
 import { advisoryRepo, type IssueComment, type RepositoryAdvisory } from "../github/types.js";
 import {
   configFor,
@@ -46,6 +47,8 @@ export interface Case {
   advisories: RepositoryAdvisory[];
   tracker: Tracker | null;
   issue: TrackingIssue | null;
+  /** The state to write when a command changed it: the issue still carries the old one, or none yet. */
+  state?: TrackingState;
 }
 
 export interface CaseResult {
@@ -55,6 +58,12 @@ export interface CaseResult {
   problems: string[];
   /** Per advisory: its fixing release and what blocks it, for the dashboard. */
   publication: Array<{ ghsa: string; fixingRelease: string | null; blockers: string[] }>;
+  /** Whether GitHub confirmed that the tracking issue carries this run's state (or already did). */
+  recorded: boolean;
+  /** The tracking issue as GitHub answered this run's writes (its body, state comment and state). */
+  issue?: TrackingIssue;
+  /** The case could not be read or written this run (the next sweep retries it). */
+  failed?: boolean;
 }
 
 function lower(s: string): string {
@@ -75,10 +84,11 @@ export function casesOf(view: OrgView): Case[] {
     if (issue && tracker) {
       const key = `${lower(tracker.repo)}#${issue.number}`;
       if (byIssue.has(key)) continue;
-      const siblings = (
-        (issue.tracking ?? issue.unverified?.claimed)?.advisories ?? [{ ghsa: advisory.ghsa_id, repo: "" }]
-      )
-        .map((t) => byGhsa.get(lower(t.ghsa)))
+      // An issue a person opened, with no state of the app yet, tracks the org's advisories it names
+      // (adopted by the next write).
+      const tracked = (issue.tracking ?? issue.unverified?.claimed)?.advisories.map((t) => t.ghsa);
+      const siblings = (tracked ?? trackedGhsas(issue).filter((g) => tracker.byGhsa.get(g) === issue))
+        .map((ghsa) => byGhsa.get(lower(ghsa)))
         .filter((a): a is RepositoryAdvisory => a !== undefined);
       const c: Case = { key, advisories: siblings.length > 0 ? siblings : [advisory], tracker, issue };
       byIssue.set(key, c);
@@ -262,6 +272,18 @@ async function staffAdvisory(
   };
 }
 
+/**
+ * The comment that adopts an issue a person opened: what the app does with it from now on, and the text
+ * it was opened with (the app renders its description from now on), quoted so it cannot form markup.
+ */
+function adoptionNotice(issue: TrackingIssue, tracking: TrackingState): Notice {
+  const names = tracking.advisories.map((a) => `${a.ghsa} (${a.repo})`).join(", ");
+  return {
+    key: "adopted",
+    body: `This issue now tracks ${names}: oras-advisory-bot keeps its description current with the advisories' status, patch team and publication, keeps its state in its own comment here, and records commands given here. The text it was opened with, kept for the record:\n\n${quoteUntrusted(issue.body)}`,
+  };
+}
+
 const REMINDER_WORDS = ["", "Reminder", "Second reminder", "Urgent reminder"] as const;
 
 /**
@@ -382,7 +404,7 @@ export async function reconcileCase(
   c: Case,
   notices?: ReadonlyMap<string, readonly Notice[]>,
 ): Promise<CaseResult> {
-  const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [] };
+  const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [], recorded: false };
   const first = c.advisories[0];
   if (!first) return result;
   if (c.issue?.unverified) return quarantine(ctx, view, c, result);
@@ -391,12 +413,17 @@ export async function reconcileCase(
   // they recorded is carried over here before anything is decided, and they are closed as duplicates.
   const duplicates = c.issue ? (c.tracker?.duplicates.get(c.issue.number) ?? []) : [];
   let tracking: TrackingState =
+    c.state ??
     c.issue?.tracking ??
     newTrackingState(
       c.advisories.map((a) => ({ repo: `${advisoryRepo(a).owner}/${advisoryRepo(a).repo}`, ghsa: a.ghsa_id })),
       ctx.now,
     );
   for (const d of duplicates) if (d.tracking) tracking = mergeTrackingStates(tracking, d.tracking);
+  // An issue a person opened with no state of the app: this run adopts it (its state goes in the app's
+  // state comment). Its body is rendered from now on, so the text it was opened with is kept first.
+  const adoption = c.issue && !c.issue.tracking ? adoptionNotice(c.issue, tracking) : null;
+  if (adoption && !tracking.notices.includes(adoption.key)) tracking.notices.push(adoption.key);
 
   if (tracking.acknowledgedAt === null) {
     // A report accepted while the app does not accept reports was accepted by a person.
@@ -461,7 +488,17 @@ export async function reconcileCase(
     : renderTrackingStatus(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
   const plan: Plan = [];
-  const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : []), ...asked];
+  // The writes that put this run's state on GitHub: the body of an issue the app opened, the state
+  // comment of one a person opened. The reply to a command says ✅ only once GitHub confirmed them.
+  let stateWrite: Write | null = null;
+  let bodyWrite: Write | null = null;
+  let stateComment: TrackingIssue["stateComment"] = c.issue?.stateComment ?? null;
+  const comments = [
+    ...(adoption ? [adoption] : []),
+    ...staffed.flatMap((s) => s.comments),
+    ...(reminder ? [reminder] : []),
+    ...asked,
+  ];
   if (!c.issue) {
     if (!anyOpen) return result;
     plan.push({
@@ -486,21 +523,26 @@ export async function reconcileCase(
     }
     if (!byApp) {
       const stateBody = renderStateComment(tracking, ctx.stateKey);
-      if (!c.issue.stateComment)
-        plan.push({
-          op: "issue.comment",
-          params: { ...where, issue_number: c.issue.number, body: stateBody },
-          why: "record the tracking state",
-        });
-      else if (c.issue.stateComment.body !== stateBody)
-        plan.push({
-          op: "comment.update",
-          params: { ...where, comment_id: c.issue.stateComment.id, body: stateBody },
-          why: "record the tracking state",
-        });
+      stateWrite = !c.issue.stateComment
+        ? {
+            op: "issue.comment",
+            params: { ...where, issue_number: c.issue.number, body: stateBody },
+            why: "record the tracking state",
+          }
+        : c.issue.stateComment.body !== stateBody
+          ? {
+              op: "comment.update",
+              params: { ...where, comment_id: c.issue.stateComment.id, body: stateBody },
+              why: "record the tracking state",
+            }
+          : null;
+      if (stateWrite) plan.push(stateWrite);
+      else result.recorded = true;
+      stateComment = { id: c.issue.stateComment?.id ?? 0, body: stateBody };
     }
     const update: Record<string, unknown> = {};
     if (c.issue.body !== body) update.body = body;
+    else if (byApp) result.recorded = true;
     if (!anyOpen && c.issue.open && !staffed.some((s) => s.annotationPending)) {
       update.state = "closed";
       update.state_reason = staffed.every((s) => s.advisory.state === "published") ? "completed" : "not_planned";
@@ -508,7 +550,7 @@ export async function reconcileCase(
     // An advisory reopened on GitHub (a rejected report set back to draft) is tracked again.
     if (anyOpen && !c.issue.open) update.state = "open";
     if (Object.keys(update).length > 0) {
-      plan.push({
+      bodyWrite = {
         op: "issue.update",
         params: { ...where, issue_number: c.issue.number, ...update },
         why:
@@ -517,7 +559,8 @@ export async function reconcileCase(
             : update.state === "open"
               ? "advisory reopened"
               : "status changed",
-      });
+      };
+      plan.push(bodyWrite);
     }
     for (const d of duplicates) {
       // Closed first: a run cut off after it leaves no open duplicate, at worst one without the note.
@@ -539,9 +582,34 @@ export async function reconcileCase(
       );
     }
   }
+  // What GitHub confirmed of the plan: the writes it carried out, and the tracking issue as it is now.
+  let confirmed = false;
+  const confirm = (applied: Applied[]) => {
+    confirmed = true;
+    result.writes += applied.filter((a) => a.performed).length;
+    for (const a of applied) {
+      if (!a.performed) continue;
+      if (a.write.op === "issue.create") result.recorded = true;
+      if (a.write === stateWrite) {
+        result.recorded = true;
+        const id = (a.data as { id?: number } | undefined)?.id;
+        if (stateComment && id !== undefined && a.write.op === "issue.comment") stateComment = { ...stateComment, id };
+      }
+      if (a.write === bodyWrite && "body" in a.write.params && byApp) result.recorded = true;
+    }
+    if (c.issue) {
+      const bodyDone = bodyWrite !== null && applied.some((a) => a.performed && a.write === bodyWrite);
+      result.issue = {
+        ...c.issue,
+        body: bodyDone ? body : c.issue.body,
+        stateComment: byApp ? null : result.recorded ? stateComment : c.issue.stateComment,
+        tracking: result.recorded ? tracking : c.issue.tracking,
+      };
+    }
+  };
   try {
     const applied = await apply(plan, ctx);
-    result.writes += applied.filter((a) => a.performed).length;
+    confirm(applied);
     const created = applied.find((a) => a.write.op === "issue.create" && a.performed)?.data as
       | { number?: number }
       | undefined;
@@ -561,13 +629,19 @@ export async function reconcileCase(
     }
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
+    if (!confirmed) confirm(err.done);
+    else result.writes += err.done.filter((a) => a.performed).length;
     result.problems.push(err.message);
     ctx.log.warn({ case: c.key, op: err.write.op, status: err.status }, "tracking write refused");
   }
   return result;
 }
 
-/** Reconciles every case of the view; one failure never stops the rest. */
+/**
+ * Reconciles every case of the view; one failure never stops the rest. A case that could not be read
+ * or written is logged with its key, reported in the result (the sweep's summary) and shown as a
+ * blocker of its advisories on the dashboard; the next sweep tries it again.
+ */
 export async function reconcileOrg(
   ctx: RunContext,
   view: OrgView,
@@ -578,15 +652,27 @@ export async function reconcileOrg(
     try {
       results.push(await reconcileCase(ctx, view, c, notices));
     } catch (err) {
-      ctx.log.error({ case: c.key, err }, "reconcile failed");
+      const status = (err as { status?: number }).status;
+      ctx.log.error({ case: c.key, status, err }, "reconcile failed");
+      const reason = `not reconciled: ${failureText(err)}; the next sweep retries it`;
       results.push({
         key: c.key,
         writes: 0,
         skipped: [],
-        problems: [err instanceof Error ? err.message : String(err)],
-        publication: [],
+        problems: [`${c.key}: ${failureText(err)}`],
+        publication: c.advisories.map((a) => ({ ghsa: a.ghsa_id, fixingRelease: null, blockers: [reason] })),
+        recorded: false,
+        failed: true,
       });
     }
   }
   return results;
+}
+
+/** A failure as a short line: GitHub's status and message, or the error's message. No advisory content. */
+function failureText(err: unknown): string {
+  if (err instanceof ApplyError) return err.message;
+  const status = (err as { status?: number }).status;
+  const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  return status ? `GitHub answered ${status} (${message})` : (message ?? "unknown error");
 }
