@@ -198,7 +198,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
           const ctx = await runContext(probot, octokit, log, account.login);
           const org = await sweepOrg(ctx, lock, steps, deps.now);
           metrics?.sweep(org.durationMs, false);
-          log.info({ ...org, problems: org.problems.length, skipped: org.skipped.length }, "sweep done");
+          log.info(
+            { ...org, problems: org.problems.length, skipped: org.skipped.length, failedCases: org.failedCases },
+            org.failedCases.length > 0 ? "sweep done; some cases failed and are retried next time" : "sweep done",
+          );
           summary.orgs.push(org);
         } catch (err) {
           log.error({ err }, "sweep failed");

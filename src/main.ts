@@ -1,54 +1,20 @@
-import { run } from "probot";
-import { healthRoutes } from "./http.js";
-import { createAdvisoryBot } from "./index.js";
+import { startApp } from "./bootstrap.js";
 import { createLogger, logOptionsFromEnv } from "./log.js";
-import { settingsFromEnv } from "./settings.js";
 
 /**
- * Process entry: Probot's `run` (reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, HOST, PORT, GHE_HOST…),
- * our redacting logger, health routes, the sweep timer and graceful shutdown on SIGTERM/SIGINT.
+ * Process entry: the app started as `src/bootstrap.ts` starts it (Probot's `run`, the app's Octokit,
+ * health routes, the first sweep and the sweep timer), and graceful shutdown on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  const settings = settingsFromEnv(process.env); // fail fast on a bad environment, before binding a port
   const log = await createLogger(logOptionsFromEnv(process.env));
-  const bot = createAdvisoryBot({ settings, now: () => new Date() });
+  const app = await startApp({ env: process.env, log });
   let stopping = false;
-  let loaded = false;
-  const server = await run(
-    async (probot, options) => {
-      await bot.app(probot, options);
-      options.addHandler(healthRoutes(() => !stopping));
-      loaded = true;
-    },
-    { log },
-  );
-
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> | undefined;
-  if (loaded && settings.sweepIntervalMinutes > 0) {
-    const every = settings.sweepIntervalMinutes * 60_000;
-    timer = setInterval(() => {
-      if (inFlight || stopping) return;
-      inFlight = bot
-        .sweepAll()
-        .catch((err: unknown) => log.error({ err }, "scheduled sweep failed"))
-        .finally(() => {
-          inFlight = undefined;
-        });
-    }, every);
-    timer.unref();
-    log.info({ everyMinutes: settings.sweepIntervalMinutes }, "sweep timer started");
-  }
-
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    if (timer) clearInterval(timer);
     try {
-      // A sweep stopped half-way loses nothing (GitHub holds the state), but let a short one finish.
-      if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 5_000).unref())]);
-      await server.stop();
+      await app.stop();
       log.info("stopped");
       process.exit(0);
     } catch (err) {

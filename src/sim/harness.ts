@@ -3,11 +3,10 @@
  * deliveries over HTTP, Octokit over HTTP to the simulator). Used by `npm run demo` and `test/e2e`.
  */
 import { generateKeyPairSync } from "node:crypto";
-import type { Server as HttpServer } from "node:http";
 import pino, { type Logger } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
-import { healthRoutes } from "../http.js";
-import { type AdvisoryBot, createAdvisoryBot } from "../index.js";
+import type { Server } from "probot";
+import { startApp as startProduction } from "../bootstrap.js";
+import type { AdvisoryBot } from "../index.js";
 import type { Settings } from "../settings.js";
 import { type ArrivingRequest, createSimulator, type FaultOptions, type Simulator } from "./index.js";
 import { findLeaks } from "./leaks.js";
@@ -52,15 +51,11 @@ export interface BedOptions {
   settings?: Partial<Settings>;
   faults?: FaultOptions;
   log?: Logger;
-  /** Retries and throttling as in production (true), or off so a failure shows at once (false, default). */
-  retries?: boolean;
   /**
-   * With `retries: true`: `"production"` (default) keeps plugin-throttling's pacing (one write or GraphQL
-   * query a second, one notifying write every 3 s, at most 10 requests at once, shared by every Octokit in
-   * the process); `"none"` keeps retries and the reaction to rate limits but drops that pacing, so a whole
-   * lifecycle fits in a test.
+   * Milliseconds one second of waiting lasts for the app (1,000 in production; default 1): every
+   * `retry-after`, back-off and throttling interval is shortened by the same factor, none is skipped.
    */
-  pacing?: "production" | "none";
+  secondMs?: number;
   /** How long one HTTP attempt of the app may take (the app's default when unset). */
   requestTimeoutMs?: number;
   forkDelayReads?: number;
@@ -119,72 +114,49 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
 interface RunningApp {
   bot: AdvisoryBot;
   server: Server;
-  http: HttpServer;
   appUrl: string;
+  stop(): Promise<void>;
 }
 
-/** The real app behind Probot's own `Server`, pointed at the simulator, which delivers its webhooks to it. */
+/** The environment `npm start` would be given, pointing at the simulator as a GitHub Enterprise Server. */
+export function bedEnv(sim: Simulator, privateKey: string, port: number, settings: Partial<Settings> = {}) {
+  const all: Settings = { dryRun: false, sweepIntervalMinutes: 0, sweepToken: undefined, ...settings };
+  return {
+    APP_ID: String(sim.world.app.id),
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: BED_SECRET,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    GHE_HOST: new URL(sim.url).host,
+    GHE_PROTOCOL: "http",
+    DRY_RUN: String(all.dryRun),
+    SWEEP_INTERVAL_MINUTES: String(all.sweepIntervalMinutes),
+    ...(all.sweepToken ? { SWEEP_TOKEN: all.sweepToken } : {}),
+  };
+}
+
+/**
+ * The real app started as `npm start` starts it (`src/bootstrap.ts`: Probot's `run`, the app's Octokit
+ * and retry policy), pointed at the simulator, which delivers its webhooks to it. Only the base URL,
+ * the clock and the length of waits differ from production.
+ */
 async function startApp(sim: Simulator, clock: Clock, privateKey: string, options: BedOptions): Promise<RunningApp> {
   const log = options.log ?? pino({ level: "silent" });
-  // plugin-throttling's limiters accept any object with this shape in place of a Bottleneck group.
-  const unpaced = {
-    key: () => ({
-      schedule: (_job: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) =>
-        Promise.resolve(fn(...args)),
-    }),
-  };
-  // Probot merges its own `throttle` options over plain defaults; a function sees the merged options last.
-  const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) =>
-    options.retries
-      ? {
-          ...o,
-          retry: { retryAfterBaseValue: 10 },
-          ...(options.pacing === "none"
-            ? {
-                throttle: {
-                  ...(o.throttle as object),
-                  global: unpaced,
-                  auth: unpaced,
-                  write: unpaced,
-                  notifications: unpaced,
-                  search: unpaced,
-                },
-              }
-            : {}),
-        }
-      : { ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } },
-  );
-  const bot = createAdvisoryBot({
-    settings: { dryRun: false, sweepIntervalMinutes: 0, sweepToken: undefined, ...options.settings },
+  const port = await freePort();
+  const app = await startProduction({
+    env: bedEnv(sim, privateKey, port, options.settings),
+    log,
     now: clock.now,
+    pacing: { secondMs: options.secondMs ?? 1 },
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  const port = await freePort();
-  const server = new Server({
-    Probot: Probot.defaults({
-      appId: sim.world.app.id,
-      privateKey,
-      secret: BED_SECRET,
-      baseUrl: sim.url,
-      Octokit,
-      log,
-    }),
-    host: "127.0.0.1",
-    port,
-    log,
-    enableStaticFiles: false,
-  });
-  await server.load(bot.app);
-  server.addHandler(healthRoutes(() => true)); // `GET /healthz`, `GET /readyz`, as `src/main.ts` adds them
-  const http = await server.start();
   const appUrl = `http://127.0.0.1:${port}`;
   sim.setWebhookTarget({ url: `${appUrl}/api/github/webhooks`, secret: BED_SECRET });
-  return { bot, server, http, appUrl };
+  return { bot: app.bot, server: app.server, appUrl, stop: () => app.stop(0) };
 }
 
 async function stopApp(app: RunningApp): Promise<void> {
-  app.http.closeAllConnections();
-  await app.server.stop();
+  await app.stop();
 }
 
 const restarts = new WeakMap<Bed, (changes: Pick<BedOptions, "log" | "settings">) => Promise<void>>();

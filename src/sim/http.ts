@@ -194,7 +194,9 @@ export class HttpCore {
     const rawBody = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://sim.invalid");
     const method = (req.method ?? "GET").toUpperCase();
-    const path = url.pathname.replace(/\/+$/, "") || "/";
+    // GitHub Enterprise Server's layout (`GHE_HOST`): REST under /api/v3, GraphQL at /api/graphql.
+    const served = url.pathname.replace(/\/+$/, "") || "/";
+    const path = served === "/api/graphql" ? "/graphql" : served.replace(/^\/api\/v3(?=\/|$)/, "") || "/";
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     const headers: Record<string, string> = {};

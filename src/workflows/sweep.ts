@@ -14,6 +14,8 @@ export interface OrgSweepSummary {
   writes: number;
   problems: string[];
   skipped: string[];
+  /** Cases that could not be read or written this sweep (every other case was finished). */
+  failedCases: string[];
   durationMs: number;
 }
 
@@ -48,6 +50,7 @@ async function sweepOrgNow(ctx: RunContext, steps: OrgStep[]): Promise<OrgSweepS
     writes: results.reduce((n, r) => n + r.writes, 0),
     problems: results.flatMap((r) => r.problems),
     skipped: results.flatMap((r) => r.skipped),
+    failedCases: results.filter((r) => r.failed).map((r) => r.key),
     durationMs: 0,
   };
   for (const step of steps) {

@@ -181,7 +181,8 @@ describe("publication only after the fixing release", () => {
     seedOras(bed.sim);
     const a = draft(bed, "oras-go", "2.6.1");
     await bed.bot.sweepAll();
-    bed.sim.failNext((r) => r.method === "PATCH" && /\/releases\/\d+$/.test(r.path));
+    // Refused on the first attempt and on each of Octokit's retries.
+    bed.sim.failNext((r) => r.method === "PATCH" && /\/releases\/\d+$/.test(r.path), 4);
     const { release_id } = await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
     await bed.sim.idle();
     const notes = () => bed.sim.world.listReleases(ORG, "oras-go").find((r) => r.id === release_id)?.body ?? "";

@@ -228,8 +228,6 @@ function duplicateComments(bed: Bed): string[] {
 async function play(seed: number, faults: FaultOptions | null) {
   const bed = await startBed({
     seed,
-    retries: faults !== null,
-    pacing: "none",
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     ...(faults ? { faults } : {}),
   });
