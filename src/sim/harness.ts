@@ -132,6 +132,9 @@ export function bedEnv(sim: Simulator, privateKey: string, port: number, setting
     DRY_RUN: String(all.dryRun),
     SWEEP_INTERVAL_MINUTES: String(all.sweepIntervalMinutes),
     ...(all.sweepToken ? { SWEEP_TOKEN: all.sweepToken } : {}),
+    ...(all.metrics ? { METRICS: "true" } : {}),
+    ...(all.metricsToken ? { METRICS_TOKEN: all.metricsToken } : {}),
+    ...(all.stateSecret ? { STATE_SECRET: all.stateSecret } : {}),
   };
 }
 
