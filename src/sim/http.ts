@@ -8,7 +8,41 @@ import type { AddressInfo } from "node:net";
 import { Prng } from "./prng.js";
 import { SimHttpError } from "./world.js";
 
-export type FaultKind = "5xx" | "secondary-rate-limit" | "slow" | "timeout";
+/**
+ * `secondary-rate-limit`: 403 with `retry-after: 1`; `secondary-rate-limit-no-retry-after`: 403 without
+ * it; `429`: 429 with `retry-after: 1`. GitHub carries out none of these requests.
+ */
+export type FaultKind =
+  | "5xx"
+  | "secondary-rate-limit"
+  | "secondary-rate-limit-no-retry-after"
+  | "429"
+  | "slow"
+  | "timeout";
+
+/**
+ * What a rule of `failNext` answers: 502 by default, a rate limit (`retryAfter` in seconds, or none),
+ * or a status and message of GitHub's (`answer`).
+ */
+export type Refusal =
+  | { kind: "5xx" }
+  | { kind: "secondary-rate-limit" | "429"; retryAfter: number | null }
+  | ({ kind: "answer" } & RefusalAnswer);
+
+const SECONDARY_LIMIT_BODY = {
+  message:
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+  documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+};
+
+function refusalReply(refusal: Exclude<Refusal, { kind: "answer" }>): Reply {
+  if (refusal.kind === "5xx") return { status: 502, body: { message: "Server Error" } };
+  const headers: Record<string, string> =
+    refusal.retryAfter === null ? {} : { "retry-after": String(refusal.retryAfter) };
+  return refusal.kind === "429"
+    ? { status: 429, headers, body: SECONDARY_LIMIT_BODY }
+    : { status: 403, headers, body: SECONDARY_LIMIT_BODY };
+}
 
 export interface FaultOptions {
   /** probability (0..1) that a request gets a fault */
@@ -119,7 +153,7 @@ export class HttpCore {
   private server: Server | null = null;
   private seq = 0;
   private faults: FaultOptions = { rate: 0, kinds: [] };
-  private refusals: Array<{ match: (r: ArrivingRequest) => boolean; left: number; answer?: RefusalAnswer }> = [];
+  private refusals: Array<{ match: (r: ArrivingRequest) => boolean; left: number; refusal: Refusal }> = [];
   private faultPrng: Prng;
   private used = new Map<string, number>();
   private resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -139,11 +173,16 @@ export class HttpCore {
   }
 
   /**
-   * The next `times` requests that `match` sees are answered 502 (or `answer`: a refusal GitHub gives,
-   * such as a 422 with its message), whatever the seeded faults say.
+   * The next `times` requests that `match` sees are answered 502, or with the rate limit `refusal`
+   * names, or with `refusal` as a status and message (a refusal GitHub gives, such as a 422),
+   * whatever the seeded faults say.
    */
-  failNext(match: (r: ArrivingRequest) => boolean, times: number, answer?: RefusalAnswer): void {
-    this.refusals.push({ match, left: times, ...(answer ? { answer } : {}) });
+  failNext(
+    match: (r: ArrivingRequest) => boolean,
+    times: number,
+    refusal: Refusal | RefusalAnswer = { kind: "5xx" },
+  ): void {
+    this.refusals.push({ match, left: times, refusal: "kind" in refusal ? refusal : { kind: "answer", ...refusal } });
   }
 
   route(method: string, template: string, auth: "jwt" | "token", handler: Handler): void {
@@ -286,30 +325,29 @@ export class HttpCore {
     const refusal = isTokenRoute ? undefined : this.refusals.find((f) => f.left > 0 && f.match({ method, path, body }));
     if (refusal) {
       refusal.left -= 1;
-      if (refusal.answer) {
-        const { status, message } = refusal.answer;
-        return { status, body: { message, documentation_url: "https://docs.github.com/rest" } };
+      const r = refusal.refusal;
+      if (r.kind === "answer") {
+        return { status: r.status, body: { message: r.message, documentation_url: "https://docs.github.com/rest" } };
       }
-      record.fault = "5xx";
-      return { status: 502, body: { message: "Server Error" } };
+      record.fault =
+        r.kind === "5xx"
+          ? "5xx"
+          : r.kind === "429"
+            ? "429"
+            : r.retryAfter === null
+              ? "secondary-rate-limit-no-retry-after"
+              : "secondary-rate-limit";
+      return refusalReply(r);
     }
     if (!isTokenRoute && this.faults.rate > 0 && this.faults.kinds.length > 0) {
       if (this.faultPrng.next() < this.faults.rate) {
         const kind = this.faultPrng.pick(this.faults.kinds);
         record.fault = kind;
         if (kind === "5xx") return { status: 502, body: { message: "Server Error" } };
-        if (kind === "secondary-rate-limit") {
-          return {
-            status: 403,
-            headers: { "retry-after": "1" },
-            body: {
-              message:
-                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
-              documentation_url:
-                "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-            },
-          };
-        }
+        if (kind === "secondary-rate-limit") return refusalReply({ kind, retryAfter: 1 });
+        if (kind === "secondary-rate-limit-no-retry-after")
+          return refusalReply({ kind: "secondary-rate-limit", retryAfter: null });
+        if (kind === "429") return refusalReply({ kind, retryAfter: 1 });
         if (kind === "timeout") {
           // No answer within any sensible client limit; the client gives up first. Half of these requests
           // were carried out all the same (the answer is what got lost), as happens on GitHub.

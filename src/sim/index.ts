@@ -5,7 +5,14 @@
  */
 
 import { registerGraphql } from "./graphql.js";
-import { type ArrivingRequest, type FaultOptions, HttpCore, type RecordedRequest, type RefusalAnswer } from "./http.js";
+import {
+  type ArrivingRequest,
+  type FaultOptions,
+  HttpCore,
+  type RecordedRequest,
+  type Refusal,
+  type RefusalAnswer,
+} from "./http.js";
 import { Repr } from "./repr.js";
 import { type ApiWriteHooks, registerRoutes } from "./routes.js";
 import { type Delivery, type DeliveryResult, Webhooks } from "./webhooks.js";
@@ -18,7 +25,15 @@ import {
   World,
 } from "./world.js";
 
-export type { ArrivingRequest, FaultKind, FaultOptions, RecordedRequest, RefusalAnswer, TokenInfo } from "./http.js";
+export type {
+  ArrivingRequest,
+  FaultKind,
+  FaultOptions,
+  RecordedRequest,
+  Refusal,
+  RefusalAnswer,
+  TokenInfo,
+} from "./http.js";
 export type { Delivery, DeliveryResult } from "./webhooks.js";
 export type {
   AdvisoryRecord,
@@ -91,10 +106,11 @@ export interface Simulator {
   counts(requests?: RecordedRequest[]): RequestCounts;
   setFaults(faults: FaultOptions | null): void;
   /**
-   * The next `times` (default 1) requests of the app that `match` accepts fail with 502, or with
-   * `answer` (a status and message GitHub could give) (token requests never do).
+   * The next `times` (default 1) requests of the app that `match` accepts fail with 502, with the rate
+   * limit `refusal` names, or with `refusal` as a status and message GitHub could give (token requests
+   * never do).
    */
-  failNext(match: (request: ArrivingRequest) => boolean, times?: number, answer?: RefusalAnswer): void;
+  failNext(match: (request: ArrivingRequest) => boolean, times?: number, refusal?: Refusal | RefusalAnswer): void;
   setWebhookTarget(target: { url: string; secret: string } | null): void;
   /** an installation token for tests (same as POST /app/installations/{id}/access_tokens) */
   createToken(installationId: number, permissions?: Record<string, string>): string;
@@ -249,8 +265,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       }
       return c;
     },
-    failNext(match, times = 1, answer) {
-      core.failNext(match, times, answer);
+    failNext(match, times = 1, refusal) {
+      core.failNext(match, times, refusal);
     },
     setFaults(faults) {
       core.setFaults(faults);

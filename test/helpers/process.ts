@@ -10,8 +10,17 @@ export interface Started {
 }
 
 /** Starts `src/main.ts` as its own process and waits until it says it is listening. */
-export async function startMain(env: Record<string, string>, timeoutMs = 15_000): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export function startMain(env: Record<string, string>, timeoutMs = 15_000): Promise<Started> {
+  return startNode(["--import", "tsx", "src/main.ts"], env, timeoutMs);
+}
+
+/** Starts the built app, `node lib/main.js` as `npm start` does, and waits until it says it is listening. */
+export function startBuilt(env: Record<string, string>, timeoutMs = 30_000): Promise<Started> {
+  return startNode(["lib/main.js"], env, timeoutMs);
+}
+
+async function startNode(args: string[], env: Record<string, string>, timeoutMs: number): Promise<Started> {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
