@@ -29,7 +29,15 @@ export const add: Handler<"add"> = async (env, { user }) => {
       ? `an active maintainer of ${admission.repos.join(", ")}`
       : "an outside expert named in the org's configuration";
   if (env.ctx.dryRun) return ok(`@${user} (${as}) is added to the patch team (dry run: nothing was written).`);
-  if (!update.recorded) return notRecorded(env, update, `Adding @${user}`);
+  if (!update.recorded) {
+    // The advisory may have changed before the tracking issue refused the state: say so.
+    if (collaboratorGaps(env, user, true).length === 0) {
+      return refuse(
+        `@${user} is added to the patch team on GitHub, but the tracking issue could not record it (${update.problems[0] ?? "GitHub did not confirm the write"}), so the next sweep may undo it; repeat the command.`,
+      );
+    }
+    return notRecorded(env, update, `Adding @${user}`);
+  }
   const missing = collaboratorGaps(env, user, true);
   if (missing.length > 0) {
     return refuse(

@@ -3,6 +3,12 @@ import type { Handler } from "./handler.js";
 
 /** `/advisory hold [reason]`: pause automatic publication. */
 export const hold: Handler<"hold"> = async (env, { reason }) => {
+  const advisories = env.trackingCase?.advisories ?? [];
+  if (advisories.length > 0 && !advisories.some((a) => a.state === "triage" || a.state === "draft")) {
+    return refuse(
+      `Nothing to hold: ${advisories.map((a) => `${a.ghsa_id} is ${a.state}`).join(", ")}; only a draft or a report in triage can be held.`,
+    );
+  }
   const update = await updateTracking(env, (s) => {
     s.hold = { reason: reason ?? "no reason given", by: env.actor };
   });

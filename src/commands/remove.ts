@@ -16,7 +16,15 @@ export const remove: Handler<"remove"> = async (env, { user }) => {
     if (!s.removed.some((u) => loginKey(u) === loginKey(user))) s.removed.push(user);
   });
   if (env.ctx.dryRun) return ok(`@${user} is removed from the patch team (dry run: nothing was written).`);
-  if (!update.recorded) return notRecorded(env, update, `Removing @${user}`);
+  if (!update.recorded) {
+    // The advisory may have changed before the tracking issue refused the state: say so.
+    if (collaboratorGaps(env, user, false).length === 0) {
+      return refuse(
+        `@${user} is removed from the patch team on GitHub, but the tracking issue could not record it (${update.problems[0] ?? "GitHub did not confirm the write"}), so the next sweep may undo it; repeat the command.`,
+      );
+    }
+    return notRecorded(env, update, `Removing @${user}`);
+  }
   const still = collaboratorGaps(env, user, false);
   if (still.length > 0) {
     return refuse(
