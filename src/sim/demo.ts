@@ -177,7 +177,7 @@ function trackingNumber(ctx: DemoContext, label: string): number {
   const ghsa = ctx.ghsa(label);
   const issue = ctx.sim.world
     .listIssues(ORG, TRACKER)
-    .find((i) => i.labels.includes(TRACKING_LABEL) && i.title.includes(ghsa));
+    .find((i) => i.labels.includes(TRACKING_LABEL) && (i.title.includes(ghsa) || (i.body ?? "").includes(ghsa)));
   if (!issue) throw new Error(`no tracking issue for ${ghsa}`);
   return issue.number;
 }
@@ -298,7 +298,7 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     title: "A draft created by hand in oras",
     story:
-      "A maintainer opens a draft advisory in the web UI. GitHub sends no webhook for that; the next sweep finds the untracked draft, staffs it, requests its fork and opens its tracking issue.",
+      "A maintainer opens a draft advisory in the web UI, and @sajay opens a tracking issue for it by hand in the tracker (the advisory label, the GHSA id and the repository in its body). GitHub sends no webhook for either; the next sweep staffs the draft, requests its fork and adopts that issue — its state in the app's own comment, the text it was opened with kept — without opening a second one.",
     after: 30,
     async play(ctx) {
       const draft = ctx.sim.createAdvisoryByHand(ORG, "oras", "qweeah", {
@@ -315,7 +315,16 @@ export const DEMO_STEPS: DemoStep[] = [
         ],
       });
       ctx.follow("by hand", draft.ghsa_id);
-      return [`draft      ${draft.ghsa_id} created by @qweeah (no webhook)`, ...(await sweepFacts(ctx))];
+      const issue = ctx.sim.world.createIssue(ORG, TRACKER, "sajay", {
+        title: "Credential leak reported by email",
+        body: `Reported to the security list.\n\nAdvisory: ${draft.ghsa_id}\nRepository: ${ORG}/oras`,
+        labels: [TRACKING_LABEL],
+      });
+      return [
+        `draft      ${draft.ghsa_id} created by @qweeah (no webhook)`,
+        `issue      ${TRACKER}#${issue.number} opened by @sajay by hand for it (no webhook)`,
+        ...(await sweepFacts(ctx)),
+      ];
     },
   },
   {

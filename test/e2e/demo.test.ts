@@ -53,7 +53,15 @@ describe("npm run demo: the lifecycle as a timeline", () => {
     const handGhsa = byHand?.advisories.find((a) => a.label === "by hand")?.ghsa ?? "";
     expect(byHand?.deliveries.filter((d) => !d.echo)).toEqual([]);
     expect(byHand?.writes.some((w) => w.what.startsWith(`advisory ${handGhsa}`))).toBe(true);
-    expect(byHand?.advisories.find((a) => a.ghsa === handGhsa)?.tracking).not.toBeNull();
+    // the tracking issue @sajay opened by hand is adopted: it tracks the draft, and no second one is opened
+    const opened = Number(
+      /issue {6}security-response#(\d+) opened by @sajay/.exec(byHand?.facts.join("\n") ?? "")?.[1],
+    );
+    expect(byHand?.advisories.find((a) => a.ghsa === handGhsa)?.tracking).toMatchObject({ number: opened, count: 1 });
+    expect(byHand?.writes.some((w) => w.method === "POST" && w.what.includes(`#${opened}`))).toBe(true);
+    expect(
+      byHand?.writes.some((w) => w.method === "POST" && w.what.startsWith("issue ") && w.what.includes("[GHSA-")),
+    ).toBe(false);
 
     // 6. commands: fixed-in recorded, publish refused before the release, a user with no role refused
     const commands = byTitle("Maintainers use slash commands on the tracking issue");
