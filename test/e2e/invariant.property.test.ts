@@ -35,6 +35,8 @@ interface AdvisorySpec {
   complete: boolean;
   /** Through private vulnerability reporting (a webhook) or created by hand (found by a sweep). */
   reported: boolean;
+  /** Created by hand, with a tracking issue a person opened for it (adopted by the app). */
+  trackedByHand: boolean;
 }
 
 /**
@@ -94,6 +96,7 @@ const advisorySpec: fc.Arbitrary<AdvisorySpec> = fc.record({
   entries: fc.array(entry, { minLength: 1, maxLength: 2 }),
   complete: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   reported: fc.boolean(),
+  trackedByHand: fc.boolean(),
 });
 
 const variant: fc.Arbitrary<Variant> = fc.oneof(
@@ -210,6 +213,7 @@ let orgs = 0;
 let runs = 0;
 let runsPublishing = 0;
 let runsWithNearMiss = 0;
+let runsTrackedByHand = 0;
 
 function seedOrg(s: Scenario): { org: string; installationId: number } {
   const org = `inv-${++orgs}`;
@@ -312,7 +316,14 @@ async function play(s: Scenario): Promise<void> {
         const r = await bed.sim.reportVulnerability(org, repo, { reporter: "reporter1", ...fields });
         ghsas.push({ ghsa: r.ghsa_id, repo, spec });
       } else {
-        ghsas.push({ ghsa: bed.sim.createAdvisoryByHand(org, repo, "qweeah", fields).ghsa_id, repo, spec });
+        const ghsa = bed.sim.createAdvisoryByHand(org, repo, "qweeah", fields).ghsa_id;
+        ghsas.push({ ghsa, repo, spec });
+        if (spec.trackedByHand)
+          bed.sim.world.createIssue(org, TRACKER, "sajay", {
+            title: "Report received by email",
+            body: `Advisory: ${ghsa}\nRepository: ${org}/${repo}`,
+            labels: ["advisory"],
+          });
       }
       await bed.sim.idle();
       check("creating the advisories");
@@ -370,9 +381,15 @@ async function play(s: Scenario): Promise<void> {
         }
         case "publishCommand": {
           const target = ghsas[st.target % ghsas.length];
+          // The tracking issue: one the app opened, or one a person opened (adopted or not yet).
           const issue = bed.sim.world
             .listIssues(org, TRACKER)
-            .find((i) => stateIn(i.body)?.advisories.some((a) => a.ghsa === target?.ghsa));
+            .find(
+              (i) =>
+                i.labels.includes("advisory") &&
+                (stateIn(i.body)?.advisories.some((a) => a.ghsa === target?.ghsa) ||
+                  (!stateIn(i.body) && target !== undefined && (i.body ?? "").includes(target.ghsa))),
+            );
           if (issue) await bed.sim.comment(org, TRACKER, issue.number, "sajay", "/advisory publish");
           break;
         }
@@ -380,7 +397,16 @@ async function play(s: Scenario): Promise<void> {
       await bed.sim.idle();
       check(JSON.stringify(st));
     }
+    // A tracking issue a person opened is the advisory's only one: the app adopted it, never opened another.
+    for (const { ghsa, spec } of ghsas) {
+      if (spec.reported || !spec.trackedByHand) continue;
+      const naming = bed.sim.world
+        .listIssues(org, TRACKER)
+        .filter((i) => i.labels.includes("advisory") && (i.body ?? "").includes(ghsa));
+      if (naming.length !== 1) throw new Error(`${org}: ${naming.length} tracking issues name ${ghsa}`);
+    }
     runs += 1;
+    if (ghsas.some((g) => !g.spec.reported && g.spec.trackedByHand)) runsTrackedByHand += 1;
     if (bed.sim.world.listAdvisories(org).some((a) => a.state === "published")) runsPublishing += 1;
     if (nearMiss) runsWithNearMiss += 1;
   } finally {
@@ -408,6 +434,10 @@ describe("invariant: no advisory is ever published before its fixing release", (
     expect(runs).toBeGreaterThanOrEqual(RUNS);
     expect(runsPublishing / runs, `${runsPublishing} of ${runs} runs published`).toBeGreaterThanOrEqual(0.25);
     expect(runsWithNearMiss / runs, `${runsWithNearMiss} of ${runs} runs had a near miss`).toBeGreaterThanOrEqual(0.5);
+    expect(
+      runsTrackedByHand / runs,
+      `${runsTrackedByHand} of ${runs} runs had a tracking issue opened by hand`,
+    ).toBeGreaterThanOrEqual(0.2);
   }, 1_800_000);
 
   it("the oracle catches each near miss: a publication on a prerelease, a later release, a GHSA id in a prerelease's notes", async () => {
