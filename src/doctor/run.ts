@@ -10,6 +10,7 @@ import type { ConfigResult } from "../config/load.js";
 import { DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { readListedManifests } from "../github/manifests.js";
+import { appOctokit as appOctokitClass } from "../github/octokit.js";
 import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
 import type { Octokit } from "../github/types.js";
 import {
@@ -39,7 +40,7 @@ export interface DoctorOptions {
   orgs?: readonly string[];
   /** The manifest to check against; default the package's `app.yml`. */
   manifest?: AppManifest;
-  /** Octokit class to use (tests pass one with retries off); default Probot's. */
+  /** Octokit class to use (tests shorten its waits); default the app's (`appOctokit`). */
   Octokit?: typeof ProbotOctokit;
 }
 
@@ -205,7 +206,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     privateKey: options.privateKey,
     baseUrl,
     log,
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    // The app's own Octokit class: its retry policy for GitHub's limits holds on this path too.
+    Octokit: options.Octokit ?? appOctokitClass(),
   });
 
   let installations: Installation[];

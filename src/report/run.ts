@@ -8,6 +8,7 @@ import pino, { type Logger } from "pino";
 import { Probot, type ProbotOctokit } from "probot";
 import { type ResponseSummary, reportCsv, reportMarkdown, summarize, type Timeline } from "../domain/response-times.js";
 import { deriveStateKey, type StateKey } from "../domain/tracking.js";
+import { appOctokit as appOctokitClass } from "../github/octokit.js";
 import type { SnapshotRelease } from "../github/org.js";
 import { advisoryRepo, type Octokit } from "../github/types.js";
 import { readOrg, repoKey } from "../workflows/org-view.js";
@@ -88,7 +89,7 @@ export interface ReportOptions {
   since?: Date;
   now?: Date;
   log?: Logger;
-  /** Octokit class to use (tests pass one with retries off); default Probot's. */
+  /** Octokit class to use (tests shorten its waits); default the app's (`appOctokit`). */
   Octokit?: typeof ProbotOctokit;
   /** `STATE_SECRET`, else `WEBHOOK_SECRET`: tracking states are read only when they verify under its key. */
   stateSecret?: string;
@@ -102,7 +103,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     privateKey: options.privateKey,
     baseUrl: options.baseUrl,
     log,
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    // The app's own Octokit class: its retry policy for GitHub's limits holds on this path too.
+    Octokit: options.Octokit ?? appOctokitClass(),
   });
   const appOctokit = (await probot.auth()) as Octokit;
   const { data: app } = await appOctokit.rest.apps.getAuthenticated();

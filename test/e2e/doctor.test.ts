@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
-import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkReporting } from "../../src/doctor/checks.js";
 import { main } from "../../src/doctor/cli.js";
 import { type DoctorReport, type Finding, parseManifest, renderTable, runDoctor } from "../../src/doctor/index.js";
+import { appOctokit } from "../../src/github/octokit.js";
 import { createSimulator, DEFAULT_PERMISSIONS, type Simulator } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 
@@ -13,12 +13,8 @@ const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKe
   format: "pem",
 }) as string;
 
-// Failures show at once instead of after Octokit's retries.
-const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-  ...o,
-  retry: { enabled: false },
-  throttle: { ...(o.throttle as object), enabled: false },
-}));
+// The app's own Octokit class, as the command line uses it; only its waits are shortened.
+const Octokit = appOctokit({ secondMs: 1 });
 
 const failures = (report: DoctorReport): Finding[] => report.findings.filter((f) => f.status === "fail");
 

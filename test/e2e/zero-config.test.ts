@@ -6,10 +6,10 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/doctor/index.js";
 import { parseReply } from "../../src/domain/command-reply.js";
+import { appOctokit } from "../../src/github/octokit.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import type { RecordedRequest } from "../../src/sim/index.js";
 import { checkConformance, formatViolations } from "../helpers/conformance.js";
@@ -19,11 +19,8 @@ const ORG = "oras-project";
 const TRACKER = "security-response";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), "utf8");
 
-const NoRetry = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-  ...o,
-  retry: { enabled: false },
-  throttle: { ...(o.throttle as object), enabled: false },
-}));
+// The app's own Octokit class, as the command line uses it; only its waits are shortened.
+const DoctorOctokit = appOctokit({ secondMs: 1 });
 
 const MINIMAL_CONFIG = `securityTeam:
   members: [sajay]
@@ -298,7 +295,12 @@ describe("doctor: the package of every repository and where it comes from", () =
       type: "pkcs1",
       format: "pem",
     }) as string;
-    const report = await runDoctor({ appId: bed.sim.world.app.id, privateKey, baseUrl: bed.sim.url, Octokit: NoRetry });
+    const report = await runDoctor({
+      appId: bed.sim.world.app.id,
+      privateKey,
+      baseUrl: bed.sim.url,
+      Octokit: DoctorOctokit,
+    });
     const packages = Object.fromEntries(
       report.findings.filter((f) => f.check.startsWith("package ")).map((f) => [f.check, [f.status, f.detail]]),
     );

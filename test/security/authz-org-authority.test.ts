@@ -5,12 +5,12 @@
  * the configuration error — never a fallback to a repository's file.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { AUTHORITY_KEYS, withOrgAuthority } from "../../src/config/authority.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { runDoctor } from "../../src/doctor/index.js";
 import { parseReply } from "../../src/domain/command-reply.js";
+import { appOctokit } from "../../src/github/octokit.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { createSimulator, type Simulator } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
@@ -120,11 +120,8 @@ describe("authority comes only from the org's .github configuration", () => {
       type: "pkcs1",
       format: "pem",
     }) as string;
-    const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { ...(o.throttle as object), enabled: false },
-    }));
+    // The app's own Octokit class, as the command line uses it; only its waits are shortened.
+    const Octokit = appOctokit({ secondMs: 1 });
     const report = await runDoctor({ appId: sim.world.app.id, privateKey, baseUrl: sim.url, Octokit });
     expect(report.findings).toContainEqual(
       expect.objectContaining({
