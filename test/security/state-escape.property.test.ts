@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { deriveStateKey, encodeState, newTrackingState, readStateMarker } from "../../src/domain/tracking.js";
-import { escapeUntrusted, type UntrustedPlace } from "../../src/domain/untrusted.js";
+import { escapeUntrusted, quoteUntrusted, type UntrustedPlace } from "../../src/domain/untrusted.js";
 
 const PLACES: UntrustedPlace[] = ["block", "inline", "code"];
 const KEY = deriveStateKey("a-state-secret-for-tests");
@@ -116,5 +116,28 @@ describe("escapeUntrusted", () => {
     const out = escapeUntrusted(big, "block");
     expect(out).not.toContain("<");
     expect(out.length).toBeGreaterThan(big.length);
+  });
+});
+
+describe("quoteUntrusted (the text a tracking issue was opened with, kept in a comment)", () => {
+  it("quotes every line and never lets an HTML comment or a marker through", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const out = quoteUntrusted(text);
+        noCommentOrMarker(out);
+        for (const line of out.split("\n")) expect(line.startsWith("> ")).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("stays readable, and fits a comment however long the text", () => {
+    expect(quoteUntrusted("Reported by email.\r\n\nAdvisory: GHSA-2345-6789-cfgh <b>")).toBe(
+      "> Reported by email.\n> \n> Advisory: GHSA-2345-6789-cfgh &lt;b&gt;",
+    );
+    expect(quoteUntrusted("  ")).toBe("> (empty)");
+    const long = quoteUntrusted("&".repeat(100_000));
+    expect(long.length).toBeLessThan(65_536);
+    expect(long).not.toContain("<");
   });
 });
