@@ -5,7 +5,7 @@ import { createLogger, logOptionsFromEnv } from "./log.js";
 import { settingsFromEnv } from "./settings.js";
 
 /**
- * Process entry: Probot's `run` (reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, HOST, PORT, GHE_HOST…),
+ * Process entry: Probot's `run` (reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, HOST, PORT, GHE_HOST, REDIS_URL…),
  * our redacting logger, health routes, the sweep timer and graceful shutdown on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
@@ -22,6 +22,10 @@ async function main(): Promise<void> {
     },
     { log },
   );
+
+  // Without REDIS_URL all runs share this process's memory: run one replica. With it, Probot's
+  // throttling (it reads REDIS_URL itself) and the app's lock, ledger and ETag cache live in Redis.
+  log.info({ coordination: bot.coordination.kind }, "coordination store");
 
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> | undefined;
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
       // A sweep stopped half-way loses nothing (GitHub holds the state), but let a short one finish.
       if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 5_000).unref())]);
       await server.stop();
+      await bot.close();
       log.info("stopped");
       process.exit(0);
     } catch (err) {
