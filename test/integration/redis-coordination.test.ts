@@ -20,7 +20,14 @@ const KEY = orgKey("oras-project");
 function fakeOctokit() {
   const comments: string[] = [];
   const octokit = {
-    rest: { issues: { createComment: async (p: { body: string }) => (comments.push(p.body), { data: {} }) } },
+    rest: {
+      issues: {
+        createComment: async (p: { body: string }) => {
+          comments.push(p.body);
+          return { data: {} };
+        },
+      },
+    },
   } as unknown as Octokit;
   return { octokit, comments };
 }
@@ -118,7 +125,6 @@ describe.runIf(redisServed)("Redis coordination", () => {
     await one.etags.set("oras GET /x", entry);
     expect(await two.etags.get("oras GET /x")).toEqual(entry);
     expect(await two.etags.get("other GET /x")).toBeUndefined();
-    expect(await redis(prefix).ttl(`oras-advisory-bot:etag:${"x".repeat(0)}`)).toBe(-2); // keys are hashed
   });
 
   it("Redis unreachable: the lock and the ledger refuse work with 503; the delivery is not run", async () => {
