@@ -29,7 +29,13 @@ function envNames(c: Obj): Record<string, unknown> {
 describe("deploy/kubernetes", () => {
   it("every file is valid YAML with a kind and a name", () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml"));
-    expect(files.sort()).toEqual(["cronjob-sweep.yaml", "deployment.yaml", "redis.yaml", "secret.example.yaml", "service.yaml"]);
+    expect(files.sort()).toEqual([
+      "cronjob-sweep.yaml",
+      "deployment.yaml",
+      "redis.yaml",
+      "secret.example.yaml",
+      "service.yaml",
+    ]);
     for (const file of files) {
       for (const doc of load(file)) {
         expect(doc.apiVersion, file).toBeTypeOf("string");
@@ -106,7 +112,14 @@ describe("deploy/kubernetes", () => {
   it("the example Secret holds placeholders only", () => {
     const [secret] = load("secret.example.yaml");
     const data = at(secret, "stringData") as Record<string, string>;
-    expect(Object.keys(data).sort()).toEqual(["APP_ID", "PRIVATE_KEY", "REDIS_PASSWORD", "REDIS_URL", "SWEEP_TOKEN", "WEBHOOK_SECRET"]);
+    expect(Object.keys(data).sort()).toEqual([
+      "APP_ID",
+      "PRIVATE_KEY",
+      "REDIS_PASSWORD",
+      "REDIS_URL",
+      "SWEEP_TOKEN",
+      "WEBHOOK_SECRET",
+    ]);
     for (const value of Object.values(data)) expect(value.trim()).toMatch(/^<[^>]+>$/);
   });
 });
