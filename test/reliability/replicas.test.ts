@@ -7,12 +7,13 @@
  */
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { redisCoordination } from "../../src/coordination/redis.js";
+import { connectRedis, redisCoordination } from "../../src/coordination/redis.js";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { BED_SECRET, type Bed, deliverTo, type Replica, startBed, startReplica } from "../../src/sim/harness.js";
 import type { Delivery, RecordedRequest } from "../../src/sim/index.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { orgKey } from "../../src/workflows/lock.js";
+import { capturingLogger } from "../helpers/log.js";
 import { client, freshPrefix, redisServed, replicaCoordination } from "../helpers/redis.js";
 import { trackingIssues } from "../helpers/world.js";
 
@@ -195,5 +196,34 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     expect(trackingIssues(bed, sent.ghsa_id)).toHaveLength(1);
     expect(bed.sim.requests.filter((r) => isForkRequest(r) && r.status === 202)).toHaveLength(1);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users.sort()).toEqual(ORAS_GO_TEAM);
+  });
+});
+
+describe("Redis unreachable: work is refused, never run unlocked", () => {
+  let bed: Bed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+
+  it("a delivery is answered 503 and writes nothing; the sweep reports the org as failed; the URL's password is never logged", async () => {
+    const { log, lines } = await capturingLogger("debug");
+    const url = "redis://:not-a-real-password-7f3a@127.0.0.1:1/0";
+    bed = await startBed({ seed: 44, log, coordination: () => redisCoordination(connectRedis(url)) });
+    seedOras(bed.sim);
+    bed.sim.resetRequests();
+    const sent = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
+    await bed.sim.idle();
+    expect(sent.status).toBe(503);
+    expect(bed.sim.requests.filter(isWrite)).toEqual([]);
+    expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.state).toBe("triage");
+    const summary = await bed.bot.sweepAll();
+    expect(summary.orgs).toEqual([]);
+    expect(summary.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("Redis is unavailable") }),
+    ]);
+    expect(bed.sim.requests.filter(isWrite)).toEqual([]);
+    expect(trackingIssues(bed, sent.ghsa_id)).toHaveLength(0);
+    expect(lines().join("\n")).not.toContain("not-a-real-password");
   });
 });
