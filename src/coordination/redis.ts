@@ -121,6 +121,8 @@ export class RedisLeaseLock implements Lock {
     const token = randomBytes(16).toString("hex");
     const n = await this.#acquire(key, token);
     let lost = false;
+    // A write was refused: the run's work is unfinished, so its delivery fails (the next run finishes it).
+    let refused = false;
     const renewal = setInterval(
       () => {
         this.#redis.advisoryBotRenew(leaseKey(key), token, this.#leaseMs).then(
@@ -141,16 +143,20 @@ export class RedisLeaseLock implements Lock {
           } catch (err) {
             // Ownership cannot be proven: write nothing.
             lost = true;
+            refused = true;
             throw unavailable("checking a lease", err);
           }
         }
-        if (lost) throw new LeaseLost(key);
+        if (lost) {
+          refused = true;
+          throw new LeaseLost(key);
+        }
       },
     };
     try {
       const result = await work(lease);
-      // A run that lost its lease did not finish its writes: its delivery fails; the next run finishes.
-      if (lost) throw new LeaseLost(key);
+      // A run stopped by its fence did not finish its writes: its delivery fails; the next run finishes.
+      if (refused) throw new LeaseLost(key);
       return result;
     } finally {
       clearInterval(renewal);

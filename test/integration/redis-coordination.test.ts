@@ -110,6 +110,31 @@ describe.runIf(redisServed)("Redis coordination", () => {
     expect(comments).toEqual(["one"]);
   });
 
+  it("a run that lives longer than its lease keeps it (renewal); another run waits for it", async () => {
+    const prefix = freshPrefix();
+    const lock = new RedisLeaseLock(redis(prefix), { leaseMs: 1_500 });
+    const other = new RedisLeaseLock(redis(prefix), { leaseMs: 1_500 });
+    const { octokit, comments } = fakeOctokit();
+    const order: string[] = [];
+    let started!: () => void;
+    const holding = new Promise<void>((r) => {
+      started = r;
+    });
+    const long = lock.run(KEY, async (lease) => {
+      started();
+      await new Promise((r) => setTimeout(r, 3_500)); // more than twice the lease
+      await apply([comment("late")], { octokit, log, dryRun: false, fence: lease.fence });
+      order.push("long");
+    });
+    await holding;
+    const next = other.run(KEY, async () => {
+      order.push("next");
+    });
+    await Promise.all([long, next]);
+    expect(comments).toEqual(["late"]);
+    expect(order).toEqual(["long", "next"]);
+  });
+
   it("a delivery is claimed once; a failed one can run again; ETags are shared between replicas", async () => {
     const prefix = freshPrefix();
     const one = redisCoordination(redis(prefix));
