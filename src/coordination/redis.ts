@@ -5,8 +5,9 @@
  *   only by its holder (token compared in a script). Taking it increments the org's fencing counter;
  *   before each write the run checks that its token still holds the lease and its number is still the
  *   latest, so a run whose lease expired (a stalled process) stops writing.
- * - Deliveries are claimed with `SET NX EX`: one replica handles a delivery, its duplicates are answered
- *   at once; a failed delivery's claim is dropped so a redelivery runs again. Entries expire.
+ * - Deliveries are claimed with `SET NX EX`: one replica handles a delivery, its duplicates wait for it
+ *   and are then answered at once; a failed delivery's claim is dropped so a duplicate or redelivery
+ *   runs again. Entries expire.
  * - Conditional responses are shared with an expiry (the store stays bounded).
  *
  * When Redis cannot be reached the lock and the ledger throw `CoordinationUnavailable` (503 to the
@@ -29,9 +30,9 @@ export const KEY_PREFIX = "oras-advisory-bot:";
 export interface RedisCoordinationOptions {
   /** How long a lease lives without renewal (default 30 s); renewed every third of that. */
   leaseMs?: number;
-  /** How long a run waits for a lease another replica holds before it is refused (default 5 min). */
+  /** How long a run waits for a lease (or a delivery for its claim) another replica holds before it is refused (default 5 min). */
   waitMs?: number;
-  /** How long a delivery being handled stays claimed (default 15 min) and a handled one remembered (1 day). */
+  /** How long a delivery's claim lasts without renewal (default 60 s) and a handled one is remembered (1 day). */
   claimSeconds?: number;
   handledSeconds?: number;
   /** How long a conditional response is kept (default 1 day). */
@@ -167,25 +168,61 @@ export class RedisLeaseLock implements Lock {
   }
 }
 
-/** The delivery ledger across replicas. */
+/**
+ * The delivery ledger across replicas. A delivery being handled is claimed for `claimSeconds` (default
+ * 60 s), renewed while its handler runs, so a replica that dies leaves no claim behind for long. The same
+ * delivery arriving meanwhile (at any replica) waits: answered at once when the first handled it, run
+ * again when the first failed (its claim is dropped) or died (its claim expired).
+ */
 export function redisLedger(redis: Redis, options: RedisCoordinationOptions = {}): DeliveryLedger {
-  const claimSeconds = options.claimSeconds ?? 900;
+  const claimSeconds = options.claimSeconds ?? 60;
   const handledSeconds = options.handledSeconds ?? 86_400;
+  const waitMs = options.waitMs ?? 300_000;
   const k = (key: string) => `${KEY_PREFIX}delivery:${key}`;
+  const renewals = new Map<string, NodeJS.Timeout>();
+  const stop = (key: string) => {
+    clearInterval(renewals.get(key));
+    renewals.delete(key);
+  };
   return {
     claim: async (key) => {
-      try {
-        return (await redis.set(k(key), "claimed", "EX", claimSeconds, "NX")) === "OK";
-      } catch (err) {
-        throw unavailable("claiming a delivery", err);
+      const deadline = Date.now() + waitMs;
+      let pause = 25;
+      for (;;) {
+        let state: string | null;
+        try {
+          if ((await redis.set(k(key), "claimed", "EX", claimSeconds, "NX")) === "OK") break;
+          state = await redis.get(k(key));
+        } catch (err) {
+          throw unavailable("claiming a delivery", err);
+        }
+        if (state === "handled") return false;
+        if (state === "claimed") {
+          if (Date.now() >= deadline) throw new CoordinationUnavailable("the delivery is being handled elsewhere");
+          await new Promise((r) => setTimeout(r, pause));
+          pause = Math.min(pause * 2, 500);
+        }
       }
+      const renewal = setInterval(
+        () => {
+          redis
+            .expire(k(key), claimSeconds)
+            .catch((err: unknown) => options.log?.warn({ err }, "could not renew a delivery's claim"));
+        },
+        Math.max(Math.floor((claimSeconds * 1000) / 3), 10),
+      );
+      renewal.unref();
+      renewals.set(key, renewal);
+      return true;
     },
     done: async (key) => {
+      stop(key);
       await redis
         .set(k(key), "handled", "EX", handledSeconds)
         .catch((err: unknown) => options.log?.warn({ err }, "could not record a handled delivery"));
     },
     release: async (key) => {
+      stop(key);
       await redis
         .del(k(key))
         .catch((err: unknown) => options.log?.warn({ err }, "could not drop a failed delivery's claim"));

@@ -135,21 +135,34 @@ describe.runIf(redisServed)("Redis coordination", () => {
     expect(order).toEqual(["long", "next"]);
   });
 
-  it("a delivery is claimed once; a failed one can run again; ETags are shared between replicas", async () => {
+  it("a delivery is claimed once: a duplicate waits, then runs again if the first failed or is answered at once if it was handled; ETags are shared", async () => {
     const prefix = freshPrefix();
     const one = redisCoordination(redis(prefix));
     const two = redisCoordination(redis(prefix));
     expect(await one.deliveries.claim("d-1:release")).toBe(true);
+    const waiting = Promise.resolve(two.deliveries.claim("d-1:release"));
+    await one.deliveries.release("d-1:release"); // the first failed
+    expect(await waiting).toBe(true);
+    const again = Promise.resolve(one.deliveries.claim("d-1:release"));
+    await two.deliveries.done("d-1:release"); // handled
+    expect(await again).toBe(false);
     expect(await two.deliveries.claim("d-1:release")).toBe(false);
-    await one.deliveries.release("d-1:release");
-    expect(await two.deliveries.claim("d-1:release")).toBe(true);
-    await two.deliveries.done("d-1:release");
-    expect(await one.deliveries.claim("d-1:release")).toBe(false);
 
     const entry = { etag: '"abc"', response: { status: 200, url: "u", headers: { etag: '"abc"' }, data: [1, 2] } };
     await one.etags.set("oras GET /x", entry);
     expect(await two.etags.get("oras GET /x")).toEqual(entry);
     expect(await two.etags.get("other GET /x")).toBeUndefined();
+  });
+
+  it("a replica that dies while handling a delivery leaves no claim behind once it expires", async () => {
+    const prefix = freshPrefix();
+    const dying = redis(prefix);
+    const dead = redisCoordination(dying, { claimSeconds: 1 });
+    const live = redisCoordination(redis(prefix), { claimSeconds: 1 });
+    expect(await dead.deliveries.claim("d-3:issue_comment")).toBe(true);
+    dying.disconnect(); // no renewal, no release
+    expect(await live.deliveries.claim("d-3:issue_comment")).toBe(true);
+    await live.deliveries.done("d-3:issue_comment");
   });
 
   it("Redis unreachable: the lock and the ledger refuse work with 503; the delivery is not run", async () => {
