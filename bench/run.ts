@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (`tsx bench/run.ts`): API economy per scenario against its floor, webhook latency and
  * throughput beside a bare Probot app, the idle sweep at 10 / 100 / 1,000 repositories, and memory over
- * 10,000 deliveries. Prints tables and writes `bench/results.json`. Everything runs on loopback against
+ * 10,000 deliveries, and throughput with one and two replicas (two only with `REDIS_URL`). Prints tables and writes `bench/results.json`. Everything runs on loopback against
  * the embedded GitHub simulator. Not part of `npm test`: nothing here asserts a time.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { runEconomy, type ScenarioResult } from "./economy.js";
 import { GITHUB_TIMEOUT_MS, type LatencyRow, OVERHEAD_TARGET, runLatency } from "./latency.js";
 import { round, table } from "./lib.js";
 import { type MemoryResult, runMemory } from "./memory.js";
+import { type ReplicaRow, runReplicas } from "./replicas.js";
 import { runScale, type ScalePoint } from "./scale.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -151,6 +152,23 @@ function memoryTable(m: MemoryResult): string {
   );
 }
 
+function replicasTable(rows: ReplicaRow[]): string {
+  const base = new Map(rows.filter((r) => r.replicas === 1 && r.setup === "Redis").map((r) => [r.event, r.perSecond]));
+  return table(
+    ["event", "store", "replicas", "n", "c", "deliveries/s", "vs one Redis replica", "failed"],
+    rows.map((r) => [
+      r.event,
+      r.setup,
+      r.replicas,
+      r.deliveries,
+      r.concurrency,
+      Math.round(r.perSecond),
+      base.has(r.event) ? `${(r.perSecond / (base.get(r.event) ?? 1)).toFixed(2)}×` : "-",
+      r.failures,
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const machine = {
@@ -163,14 +181,16 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   log(`bench: ${date}, ${machine.cpus} cores (${machine.model}), node ${machine.node}`);
 
-  log("1/4 API economy");
+  log("1/5 API economy");
   const economy = await runEconomy(log);
-  log("2/4 webhook latency and throughput");
+  log("2/5 webhook latency and throughput");
   const latency = await runLatency(log);
-  log("3/4 memory");
+  log("3/5 memory");
   const memory = await runMemory();
-  log("4/4 scale");
+  log("4/5 scale");
   const scale = await runScale(log);
+  log("5/5 replicas");
+  const replicas = await runReplicas(log, process.env.REDIS_URL || undefined);
   const durationMs = performance.now() - started;
 
   const misses = [
@@ -181,6 +201,9 @@ async function main(): Promise<void> {
     ...latency.rows
       .filter((r) => r.app.p99 >= GITHUB_TIMEOUT_MS || r.app.failures > 0)
       .map((r) => `${r.event} c=${r.concurrency}: p99 ${Math.round(r.app.p99)} ms, ${r.app.failures} failed`),
+    ...replicas
+      .filter((r) => r.failures > 0)
+      .map((r) => `replicas: ${r.event} ${r.setup} ×${r.replicas}: ${r.failures} failed`),
   ];
 
   const out: string[] = [];
@@ -213,6 +236,10 @@ async function main(): Promise<void> {
   out.push(scaleTable(scale));
   out.push(...growth(scale));
   out.push("");
+  out.push("## 5. Replicas: deliveries spread round-robin; both replicas share this process's cores");
+  out.push("");
+  out.push(replicasTable(replicas));
+  out.push("");
   out.push(misses.length === 0 ? "All targets met." : `MISSES (${misses.length}):`);
   out.push(...misses.map((m) => `- ${m}`));
   out.push("");
@@ -222,7 +249,7 @@ async function main(): Promise<void> {
   const file = join(here, "results.json");
   writeFileSync(
     file,
-    `${JSON.stringify({ date, machine, durationMs: Math.round(durationMs), economy, latency, memory, scale, misses }, null, 2)}\n`,
+    `${JSON.stringify({ date, machine, durationMs: Math.round(durationMs), economy, latency, memory, scale, replicas, misses }, null, 2)}\n`,
   );
   log(`wrote ${file}`);
 }

@@ -7,6 +7,7 @@
  */
 import type { Logger } from "pino";
 import { run, type Server } from "probot";
+import type { Coordination } from "./coordination/index.js";
 import { appOctokit, type Pacing, PRODUCTION_PACING } from "./github/octokit.js";
 import { healthRoutes } from "./http.js";
 import { type AdvisoryBot, createAdvisoryBot } from "./index.js";
@@ -21,6 +22,10 @@ export interface StartOptions {
   pacing?: Pacing;
   /** How long one HTTP attempt to GitHub may take (default `REQUEST_TIMEOUT_MS`). */
   requestTimeoutMs?: number;
+  /** The coordination store (default: Redis when `REDIS_URL` is set, else this process's memory). */
+  coordination?: Coordination;
+  /** Seen by the app's Octokit before each request leaves (the bed pauses or stops a replica there). */
+  beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>;
 }
 
 export interface RunningApp {
@@ -40,7 +45,13 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     settings,
     now: options.now ?? (() => new Date()),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.coordination ? { coordination: options.coordination } : {}),
   });
+  // Without REDIS_URL all runs share this process's memory: run one replica. With it, Probot's
+  // throttling (it reads REDIS_URL itself) and the app's lock, ledger and ETag cache live in Redis.
+  log.info({ coordination: bot.coordination.kind }, "coordination store");
+  const beforeRequest = options.beforeRequest;
+  const Octokit = appOctokit(options.pacing ?? PRODUCTION_PACING);
   let stopping = false;
   let loaded = false;
   // Probot's `run` adds a SIGINT listener that exits at once; the app stops gracefully itself (main.ts).
@@ -51,7 +62,15 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       appOptions.addHandler(healthRoutes(() => !stopping));
       loaded = true;
     },
-    { env, log, Octokit: appOctokit(options.pacing ?? PRODUCTION_PACING) },
+    {
+      env,
+      log,
+      Octokit: beforeRequest
+        ? (Octokit.plugin((octokit) => {
+            octokit.hook.before("request", (o) => beforeRequest({ method: o.method, url: o.url }));
+          }) as typeof Octokit)
+        : Octokit,
+    },
   );
   for (const listener of process.listeners("SIGINT")) if (!sigint.has(listener)) process.off("SIGINT", listener);
 
@@ -85,6 +104,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // A sweep stopped half-way loses nothing (GitHub holds the state), but let a short one finish.
       if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, graceMs).unref())]);
       await server.stop();
+      await bot.close();
     },
   };
 }

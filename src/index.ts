@@ -2,10 +2,12 @@ import { timingSafeEqual } from "node:crypto";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
+import { type Coordination, localCoordination } from "./coordination/index.js";
+import { type CoordinationLog, connectRedis, redisCoordination } from "./coordination/redis.js";
 import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
-import { EtagCache, useEtagCache } from "./github/etag-cache.js";
+import { useEtagCache } from "./github/etag-cache.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -17,9 +19,8 @@ import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
 import { reconcileDashboard } from "./workflows/dashboard.js";
 import { EmbargoWatch } from "./workflows/embargo-watch.js";
-import { KeyedLock, orgKey } from "./workflows/lock.js";
+import { type Lease, orgKey } from "./workflows/lock.js";
 import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
-import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
 import { orgTimelines } from "./workflows/response-times.js";
 import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
@@ -31,6 +32,11 @@ export interface AppDeps {
   now: () => Date;
   /** How long one HTTP attempt to GitHub may take (default `REQUEST_TIMEOUT_MS`). */
   requestTimeoutMs?: number;
+  /**
+   * The org lock, delivery ledger and ETag cache. Default: in Redis when `settings.redisUrl` is set
+   * (shared by every replica), else in memory (one process).
+   */
+  coordination?: Coordination;
 }
 
 export interface SweepSummary {
@@ -46,6 +52,10 @@ export interface AdvisoryBot {
   app: ApplicationFunction;
   /** One sweep of every installation; concurrent calls share the sweep in progress. */
   sweepAll(): Promise<SweepSummary>;
+  /** Where the lock, the delivery ledger and the ETag cache live. */
+  coordination: Coordination;
+  /** Lets go of the coordination store's connections (on shutdown). */
+  close(): Promise<void>;
 }
 
 export const SWEEP_PATH = "/api/advisory-bot/sweep";
@@ -70,11 +80,18 @@ function touches(paths: Iterable<string>, files: readonly string[]): boolean {
  * Builds the app: routes events, commands and sweeps to workflows; nothing else lives here.
  */
 export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
-  const lock = new KeyedLock();
-  // Deliveries already handled, to answer duplicates at once; bounded so memory stays flat.
-  const handled = new RecentSet(10_000);
-  // Conditional GETs: unchanged lists answer 304 and cost no rate-limit points.
-  const etags = new EtagCache(2_000);
+  // One run at a time per org; deliveries already handled, to answer duplicates at once; conditional GETs
+  // (unchanged lists answer 304 and cost no rate-limit points). In memory, or in Redis for every replica.
+  const say: CoordinationLog = {
+    warn: (obj, msg) => probotRef?.log.warn(obj, msg),
+    info: (obj, msg) => probotRef?.log.info(obj, msg),
+  };
+  const coordination =
+    deps.coordination ??
+    (deps.settings.redisUrl
+      ? redisCoordination(connectRedis(deps.settings.redisUrl, say), { log: say })
+      : localCoordination());
+  const { lock, etags } = coordination;
   const timeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
@@ -93,7 +110,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         return handler(context);
       },
       {
-        handled,
+        ledger: coordination.deliveries,
         ...(label ? { label } : {}),
         ...(metrics ? { observe: (event, outcome, ms) => metrics.delivery(event, outcome, ms) } : {}),
       },
@@ -161,6 +178,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     octokit: Octokit,
     log: Context["log"],
     org: string,
+    lease?: Lease,
   ): Promise<RunContext> => ({
     octokit: useEtagCache(octokit, etags, org),
     log,
@@ -169,6 +187,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     dryRun: deps.settings.dryRun,
     botLogin: await appLogin(probot),
     stateKey: await appStateKey(probot),
+    ...(lease ? { fence: lease.fence } : {}),
   });
 
   const sweepAll = async (): Promise<SweepSummary> => {
@@ -247,8 +266,8 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () => {
-      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+    const results = await lock.run(orgKey(org), async (lease) => {
+      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org, lease);
       const view = await readOrg(ctx, scope);
       embargo.learn(view, false);
       return reconcileOrg(ctx, view, notices);
@@ -303,8 +322,8 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
         const org = payload.repository.owner.login;
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
-        const report = await lock.run(orgKey(org), async () =>
-          handleComment(await runContext(probot, context.octokit as Octokit, context.log, org), {
+        const report = await lock.run(orgKey(org), async (lease) =>
+          handleComment(await runContext(probot, context.octokit as Octokit, context.log, org, lease), {
             place: {
               owner: payload.repository.owner.login,
               repo: payload.repository.name,
@@ -561,7 +580,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     );
   };
 
-  return { app, sweepAll };
+  return { app, sweepAll, coordination, close: () => coordination.close() };
 }
 
 /** Default export: the Probot app function, configured from the environment. */

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { CoordinationUnavailable, type DeliveryLedger } from "./coordination/index.js";
 
 export type Outcome = "done" | "ignored" | "failed";
 
@@ -33,13 +34,16 @@ function describe(payload: unknown): Record<string, unknown> {
 /**
  * Wraps an event handler so every delivery ends in exactly one structured log line with its outcome and
  * duration. A failure is logged with its context and does not escape to Probot (which would log it
- * again and answer 500 to GitHub for a delivery that redelivery would not fix).
+ * again and answer 500 to GitHub for a delivery that redelivery would not fix). The one exception is
+ * work refused because it could not be locked (Redis unreachable, a lease lost): that escapes with
+ * status 503, which Probot answers, so GitHub shows the delivery failed and it can be redelivered.
  */
 export function instrument<C extends EventContext>(
   handler: (context: C) => Promise<EventReport>,
   options: {
     now?: () => number;
-    handled?: { has(id: string): boolean; add(id: string): void };
+    /** Deliveries handled already (in memory, or shared by replicas in Redis). */
+    ledger?: DeliveryLedger;
     /** Names this handler when several handle one event, so each has its own duplicate check. */
     label?: string;
     /** Told the outcome and duration of every delivery (metrics). */
@@ -57,7 +61,21 @@ export function instrument<C extends EventContext>(
     };
     // A delivery handled successfully before (GitHub retries, a redelivery) has nothing left to do.
     const key = `${context.id}:${context.name}${options.label ? `:${options.label}` : ""}`;
-    if (options.handled?.has(key)) {
+    const failed = (err: unknown) => {
+      options.observe?.(context.name, "failed", now() - started);
+      context.log.error(
+        { ...base, outcome: "failed", err, durationMs: Math.round(now() - started) },
+        `${context.name} failed`,
+      );
+    };
+    let claimed: boolean;
+    try {
+      claimed = options.ledger ? await options.ledger.claim(key) : true;
+    } catch (err) {
+      failed(err);
+      throw err;
+    }
+    if (!claimed) {
       context.log.info(
         { ...base, outcome: "ignored", detail: "duplicate delivery", durationMs: 0 },
         `${context.name} ignored`,
@@ -66,7 +84,7 @@ export function instrument<C extends EventContext>(
     }
     try {
       const report = await handler(context);
-      if (report.outcome !== "failed") options.handled?.add(key);
+      await (report.outcome !== "failed" ? options.ledger?.done(key) : options.ledger?.release(key));
       options.observe?.(context.name, report.outcome, now() - started);
       context.log.info(
         {
@@ -79,11 +97,9 @@ export function instrument<C extends EventContext>(
         `${context.name} ${report.outcome}`,
       );
     } catch (err) {
-      options.observe?.(context.name, "failed", now() - started);
-      context.log.error(
-        { ...base, outcome: "failed", err, durationMs: Math.round(now() - started) },
-        `${context.name} failed`,
-      );
+      await options.ledger?.release(key);
+      failed(err);
+      if (err instanceof CoordinationUnavailable) throw err;
     }
   };
 }

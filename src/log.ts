@@ -16,6 +16,11 @@ export const REDACT_PATHS = [
   "*.stateSecret",
   "stateKey",
   "*.stateKey",
+  // A Redis URL may carry its password (the app never logs it; Probot's options hold it as redisConfig).
+  "redisUrl",
+  "*.redisUrl",
+  "redisConfig",
+  "*.redisConfig",
   "token",
   "*.token",
   "authorization",

@@ -3,7 +3,8 @@ import { createLogger, logOptionsFromEnv } from "./log.js";
 
 /**
  * Process entry: the app started as `src/bootstrap.ts` starts it (Probot's `run`, the app's Octokit,
- * health routes, the first sweep and the sweep timer), and graceful shutdown on SIGTERM/SIGINT.
+ * health routes, the first sweep and the sweep timer; with REDIS_URL, the coordination store in Redis), and
+ * graceful shutdown on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
   const log = await createLogger(logOptionsFromEnv(process.env));

@@ -19,6 +19,11 @@ const envSchema = z.object({
     .min(16, "METRICS_TOKEN must be at least 16 characters")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, "REDIS_URL must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   STATE_SECRET: z
     .string()
     .min(16, "STATE_SECRET must be at least 16 characters")
@@ -43,6 +48,11 @@ export interface Settings {
    * Probot app has one). Changing it is a key rotation: see "Rotating the state key" in the README.
    */
   stateSecret?: string | undefined;
+  /**
+   * Redis shared by every replica (`REDIS_URL`, read by Probot too for its request throttling): the org
+   * lock, the delivery ledger and the ETag cache live there. Unset = one process, all in memory. Never logged.
+   */
+  redisUrl?: string | undefined;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
@@ -58,5 +68,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     metrics: parsed.data.METRICS || parsed.data.METRICS_TOKEN !== undefined,
     metricsToken: parsed.data.METRICS_TOKEN,
     stateSecret: parsed.data.STATE_SECRET,
+    redisUrl: parsed.data.REDIS_URL,
   };
 }

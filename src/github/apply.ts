@@ -9,6 +9,8 @@ export interface ApplyOptions {
   log: Logger;
   /** Log each write and perform none. */
   dryRun: boolean;
+  /** Checked before each write: throws once the run lost its org's lock, so a stale run writes nothing. */
+  fence?: (() => Promise<void>) | undefined;
 }
 
 export interface Applied {
@@ -57,9 +59,10 @@ const CREATES: ReadonlySet<Write["op"]> = new Set(["issue.create", "issue.commen
 /**
  * The only way the app writes to GitHub. Writes run in order; the first failure stops the plan and
  * is thrown with the writes already performed, so the caller can report it and the next reconcile
- * (which re-reads GitHub) finishes the rest.
+ * (which re-reads GitHub) finishes the rest. Before each write the run's fence is checked: a run that
+ * lost its org's lease (another replica holds it now) stops before writing anything more.
  */
-export async function apply(plan: Plan, { octokit, log, dryRun }: ApplyOptions): Promise<Applied[]> {
+export async function apply(plan: Plan, { octokit, log, dryRun, fence }: ApplyOptions): Promise<Applied[]> {
   const done: Applied[] = [];
   for (const write of plan) {
     if (write.op === "advisory.update" && (write.params as { state?: unknown }).state === "published") {
@@ -71,6 +74,11 @@ export async function apply(plan: Plan, { octokit, log, dryRun }: ApplyOptions):
       log.info({ ...line, dryRun: true }, `dry run: would ${write.op} ${line.target}`);
       done.push({ write, performed: false });
       continue;
+    }
+    try {
+      await fence?.();
+    } catch (err) {
+      throw new ApplyError(write, done, err);
     }
     try {
       const params = CREATES.has(write.op) ? { ...write.params, request: { retries: 0 } } : write.params;

@@ -5,12 +5,21 @@
  */
 import type { Octokit } from "./types.js";
 
-interface Entry {
+export interface EtagEntry {
   etag: string;
   response: { status: number; url: string; headers: Record<string, unknown>; data: unknown };
 }
+type Entry = EtagEntry;
 
-export class EtagCache {
+/** Where conditional responses are kept: in memory (`EtagCache`) or shared by replicas in Redis. */
+export interface EtagStore {
+  /** Responses answered from the store (304s). */
+  hits: number;
+  get(key: string): Entry | undefined | Promise<Entry | undefined>;
+  set(key: string, entry: Entry): void | Promise<void>;
+}
+
+export class EtagCache implements EtagStore {
   readonly #entries = new Map<string, Entry>();
   hits = 0;
   constructor(readonly capacity = 2_000) {}
@@ -45,21 +54,21 @@ type Options = { method?: string; url?: string; headers?: Record<string, string>
  * Makes every GET of this Octokit conditional, with entries keyed by `scope` (the org: one
  * installation's answers are never served to another) and the full request URL.
  */
-export function useEtagCache(octokit: Octokit, cache: EtagCache, scope: string): Octokit {
+export function useEtagCache(octokit: Octokit, cache: EtagStore, scope: string): Octokit {
   octokit.hook.wrap("request", async (request, rawOptions) => {
     const options = rawOptions as unknown as Options;
     if ((options.method ?? "GET").toUpperCase() !== "GET") return request(rawOptions);
     const endpoint = octokit.request.endpoint(rawOptions) as { url: string; headers: Record<string, string> };
     if (endpoint.headers.accept?.includes("raw")) return request(rawOptions); // file contents: small, read rarely
     const key = `${scope.toLowerCase()} ${endpoint.url}`;
-    const known = cache.get(key);
+    const known = await cache.get(key);
     try {
       // The hook chain hands every layer the same options object: the header is set on it, in place.
       if (known) rawOptions.headers["if-none-match"] = known.etag;
       const response = await request(rawOptions);
       const etag = (response.headers as Record<string, unknown>).etag;
       if (typeof etag === "string") {
-        cache.set(key, {
+        await cache.set(key, {
           etag,
           response: {
             status: response.status,

@@ -6,9 +6,10 @@ import { generateKeyPairSync } from "node:crypto";
 import pino, { type Logger } from "pino";
 import type { Server } from "probot";
 import { startApp as startProduction } from "../bootstrap.js";
+import type { Coordination } from "../coordination/index.js";
 import type { AdvisoryBot } from "../index.js";
 import type { Settings } from "../settings.js";
-import { type ArrivingRequest, createSimulator, type FaultOptions, type Simulator } from "./index.js";
+import { type ArrivingRequest, createSimulator, type Delivery, type FaultOptions, type Simulator } from "./index.js";
 import { findLeaks } from "./leaks.js";
 import { freePort } from "./ports.js";
 import { offerRequestWindow } from "./windows.js";
@@ -61,6 +62,13 @@ export interface BedOptions {
   forkDelayReads?: number;
   /** Only for the test that proves the leak scanner works. */
   allowLeaks?: boolean;
+  /**
+   * The app's coordination store, made afresh for each app instance as a new process would (default:
+   * from `settings.redisUrl`, else in memory).
+   */
+  coordination?: () => Coordination;
+  /** Seen by the app's Octokit before each request leaves (a test pauses or stops an instance here). */
+  beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>;
 }
 
 export const BED_SECRET = "bed-webhook-secret";
@@ -103,6 +111,9 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
         throw new Error(`leaked to a public repository:\n${found.join("\n")}`);
     },
   };
+  // A replica shares the bed's settings, not its coordination store or request hook (those are per process).
+  const { coordination: _c, beforeRequest: _b, ...shared } = options;
+  replicas.set(bed, (changes) => startApp(sim, clock, privateKey, { ...shared, ...changes }, false));
   restarts.set(bed, async (changes) => {
     await stopApp(app);
     app = await startApp(sim, clock, privateKey, { ...options, ...changes });
@@ -135,15 +146,24 @@ export function bedEnv(sim: Simulator, privateKey: string, port: number, setting
     ...(all.metrics ? { METRICS: "true" } : {}),
     ...(all.metricsToken ? { METRICS_TOKEN: all.metricsToken } : {}),
     ...(all.stateSecret ? { STATE_SECRET: all.stateSecret } : {}),
+    ...(all.redisUrl ? { REDIS_URL: all.redisUrl } : {}),
   };
 }
 
 /**
  * The real app started as `npm start` starts it (`src/bootstrap.ts`: Probot's `run`, the app's Octokit
  * and retry policy), pointed at the simulator, which delivers its webhooks to it. Only the base URL,
- * the clock and the length of waits differ from production.
+ * the clock and the length of waits differ from production (and, for the replica tests, the coordination
+ * store and a hook on requests leaving).
  */
-async function startApp(sim: Simulator, clock: Clock, privateKey: string, options: BedOptions): Promise<RunningApp> {
+async function startApp(
+  sim: Simulator,
+  clock: Clock,
+  privateKey: string,
+  options: BedOptions,
+  /** False for a replica: the simulator keeps sending its webhooks to the bed's app. */
+  target = true,
+): Promise<RunningApp> {
   const log = options.log ?? pino({ level: "silent" });
   const port = await freePort();
   const app = await startProduction({
@@ -152,9 +172,11 @@ async function startApp(sim: Simulator, clock: Clock, privateKey: string, option
     now: clock.now,
     pacing: { secondMs: options.secondMs ?? 1 },
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.coordination ? { coordination: options.coordination() } : {}),
+    ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}),
   });
   const appUrl = `http://127.0.0.1:${port}`;
-  sim.setWebhookTarget({ url: `${appUrl}/api/github/webhooks`, secret: BED_SECRET });
+  if (target) sim.setWebhookTarget({ url: `${appUrl}/api/github/webhooks`, secret: BED_SECRET });
   return { bot: app.bot, server: app.server, appUrl, stop: () => app.stop(0) };
 }
 
@@ -162,7 +184,42 @@ async function stopApp(app: RunningApp): Promise<void> {
   await app.stop();
 }
 
-const restarts = new WeakMap<Bed, (changes: Pick<BedOptions, "log" | "settings">) => Promise<void>>();
+const replicas = new WeakMap<Bed, (changes: ReplicaOptions) => Promise<RunningApp>>();
+
+export type ReplicaOptions = Pick<BedOptions, "log" | "settings" | "coordination" | "beforeRequest">;
+
+export interface Replica {
+  bot: AdvisoryBot;
+  /** Base URL of this replica's HTTP server. */
+  appUrl: string;
+  /** Stops its server and lets go of its coordination store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Another replica of the app against the same simulator and credentials: its own `createAdvisoryBot`,
+ * Probot `Server` and coordination store (what a second process would have). The simulator keeps
+ * sending its webhooks to the bed's app; `deliverTo` sends a recorded delivery to any replica.
+ */
+export async function startReplica(bed: Bed, changes: ReplicaOptions = {}): Promise<Replica> {
+  const start = replicas.get(bed);
+  if (!start) throw new Error("not a bed made by startBed");
+  const app = await start(changes);
+  return { bot: app.bot, appUrl: app.appUrl, stop: () => stopApp(app) };
+}
+
+/** Sends a delivery the simulator recorded (signed body and headers, as GitHub sent it) to an app; its HTTP status. */
+export async function deliverTo(appUrl: string, delivery: Delivery): Promise<number> {
+  const res = await fetch(`${appUrl}/api/github/webhooks`, {
+    method: "POST",
+    headers: delivery.headers,
+    body: delivery.body,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const restarts = new WeakMap<Bed, (changes: ReplicaOptions) => Promise<void>>();
 
 /**
  * Stops the app's server and starts a fresh app process-alike: a new `createAdvisoryBot` (no in-memory
@@ -171,7 +228,7 @@ const restarts = new WeakMap<Bed, (changes: Pick<BedOptions, "log" | "settings">
  * and `bed.appUrl` point at it. Work the old app still has in flight keeps running against the simulator
  * unless the test cut it off (see `crashAt`).
  */
-export async function restartApp(bed: Bed, changes: Pick<BedOptions, "log" | "settings"> = {}): Promise<void> {
+export async function restartApp(bed: Bed, changes: ReplicaOptions = {}): Promise<void> {
   const restart = restarts.get(bed);
   if (!restart) throw new Error("not a bed made by startBed");
   await restart(changes);

@@ -49,6 +49,11 @@ export interface RunContext {
   botLogin: string;
   /** Signs and verifies tracking states (from `STATE_SECRET`, else derived from the webhook secret). Never logged. */
   stateKey: StateKey;
+  /**
+   * Resolves while the run still holds its org's lock; throws once it lost it (a Redis lease that
+   * expired). `apply` checks it before every write. Unset = the run cannot lose its lock.
+   */
+  fence?: () => Promise<void>;
 }
 
 export function repoKey(name: string): string {

@@ -1,11 +1,9 @@
-import { orgKey } from "./lock.js";
+import { type Lock, orgKey } from "./lock.js";
 import { type OrgView, type RunContext, readOrg } from "./org-view.js";
 import type { CaseResult } from "./reconcile.js";
 import { reconcileOrg } from "./reconcile.js";
 
-export interface Lock {
-  run<T>(key: string, work: () => Promise<T>): Promise<T>;
-}
+export type { Lock } from "./lock.js";
 
 /** What one sweep of one installation did; contains no advisory content. */
 export interface OrgSweepSummary {
@@ -37,7 +35,9 @@ export function sweepOrg(
   /** The clock: the sweep's time is read once it holds the lock, not while it waits for it. */
   clock?: () => Date,
 ): Promise<OrgSweepSummary> {
-  return lock.run(orgKey(ctx.org), () => sweepOrgNow(clock ? { ...ctx, now: clock() } : ctx, steps));
+  return lock.run(orgKey(ctx.org), (lease) =>
+    sweepOrgNow({ ...ctx, ...(clock ? { now: clock() } : {}), fence: lease.fence }, steps),
+  );
 }
 
 async function sweepOrgNow(ctx: RunContext, steps: OrgStep[]): Promise<OrgSweepSummary> {

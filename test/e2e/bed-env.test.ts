@@ -19,6 +19,7 @@ describe("the bed's environment", () => {
       metrics: true,
       metricsToken: "m".repeat(24),
       stateSecret: "a-state-secret-of-some-length",
+      redisUrl: "redis://127.0.0.1:6399/0",
     };
     const env = bedEnv(sim, "unused-key", 3000, settings);
     expect(settingsFromEnv(env)).toEqual(settings);

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { intakeScenario, releaseFixingNothingScenario } from "../../bench/economy.js";
+import { runReplicas } from "../../bench/replicas.js";
+import { REDIS_URL, redisServed } from "../helpers/redis.js";
 
 describe("bench smoke: API economy of the cheapest scenarios", () => {
   it("a release that fixes nothing costs exactly one request (the list of the repo's drafts) and writes nothing", async () => {
@@ -24,5 +26,20 @@ describe("bench smoke: API economy of the cheapest scenarios", () => {
     expect(r.requests["POST /repos/{owner}/{repo}/issues"]).toBe(1);
     // The webhooks GitHub sends back for the app's own writes cost no write.
     expect(r.echo?.writes).toBe(0);
+  });
+});
+
+describe.runIf(redisServed)("bench smoke: the replicas rows", () => {
+  it("one replica in memory, one and two on Redis: every delivery answered 2xx", async () => {
+    const rows = await runReplicas(() => undefined, REDIS_URL, { deliveries: [20, 5], concurrency: 4 });
+    expect(rows.map((r) => [r.setup, r.replicas])).toEqual([
+      ["memory", 1],
+      ["memory", 1],
+      ["Redis", 1],
+      ["Redis", 1],
+      ["Redis", 2],
+      ["Redis", 2],
+    ]);
+    expect(rows.every((r) => r.failures === 0 && r.perSecond > 0)).toBe(true);
   });
 });

@@ -29,7 +29,13 @@ function envNames(c: Obj): Record<string, unknown> {
 describe("deploy/kubernetes", () => {
   it("every file is valid YAML with a kind and a name", () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml"));
-    expect(files.sort()).toEqual(["cronjob-sweep.yaml", "deployment.yaml", "secret.example.yaml", "service.yaml"]);
+    expect(files.sort()).toEqual([
+      "cronjob-sweep.yaml",
+      "deployment.yaml",
+      "redis.yaml",
+      "secret.example.yaml",
+      "service.yaml",
+    ]);
     for (const file of files) {
       for (const doc of load(file)) {
         expect(doc.apiVersion, file).toBeTypeOf("string");
@@ -52,6 +58,7 @@ describe("deploy/kubernetes", () => {
       PRIVATE_KEY: "PRIVATE_KEY",
       WEBHOOK_SECRET: "WEBHOOK_SECRET",
       SWEEP_TOKEN: "SWEEP_TOKEN",
+      REDIS_URL: "REDIS_URL",
       SWEEP_INTERVAL_MINUTES: "0",
       HOST: "0.0.0.0",
     });
@@ -60,6 +67,25 @@ describe("deploy/kubernetes", () => {
     expect(at(c, "securityContext.allowPrivilegeEscalation")).toBe(false);
     expect(at(c, "resources.requests")).toBeTruthy();
     expect(at(c, "resources.limits.memory")).toBeTruthy();
+  });
+
+  it("two replicas share one password-protected Redis only the app's pods can reach", () => {
+    const [deployment] = load("deployment.yaml");
+    expect(at(deployment, "spec.replicas")).toBe(2);
+    const [redis, service, policy] = load("redis.yaml");
+    expect([redis?.kind, service?.kind, policy?.kind]).toEqual(["Deployment", "Service", "NetworkPolicy"]);
+    expect(at(service, "metadata.name")).toBe("oras-advisory-bot-redis");
+    expect(at(service, "spec.selector")).toEqual(at(redis, "spec.selector.matchLabels"));
+    const c = container(redis!, "spec.template.spec");
+    const args = (c.args as string[]).join(" ");
+    expect(args).toContain("--requirepass $(REDIS_PASSWORD)");
+    expect(envNames(c)).toEqual({ REDIS_PASSWORD: "REDIS_PASSWORD" });
+    expect(at(policy, "spec.podSelector.matchLabels")).toEqual(at(redis, "spec.selector.matchLabels"));
+    expect(at(policy, "spec.ingress")).toEqual([
+      expect.objectContaining({
+        from: [{ podSelector: { matchLabels: at(deployment, "spec.selector.matchLabels") } }],
+      }),
+    ]);
   });
 
   it("the Service routes to the pods' http port", () => {
@@ -86,7 +112,14 @@ describe("deploy/kubernetes", () => {
   it("the example Secret holds placeholders only", () => {
     const [secret] = load("secret.example.yaml");
     const data = at(secret, "stringData") as Record<string, string>;
-    expect(Object.keys(data).sort()).toEqual(["APP_ID", "PRIVATE_KEY", "SWEEP_TOKEN", "WEBHOOK_SECRET"]);
+    expect(Object.keys(data).sort()).toEqual([
+      "APP_ID",
+      "PRIVATE_KEY",
+      "REDIS_PASSWORD",
+      "REDIS_URL",
+      "SWEEP_TOKEN",
+      "WEBHOOK_SECRET",
+    ]);
     for (const value of Object.values(data)) expect(value.trim()).toMatch(/^<[^>]+>$/);
   });
 });

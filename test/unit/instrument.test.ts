@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { localLedger } from "../../src/coordination/index.js";
 import { instrument } from "../../src/instrument.js";
 import { RecentSet } from "../../src/workflows/recent.js";
 import { capturingLogger } from "../helpers/log.js";
@@ -27,7 +28,7 @@ describe("instrument: one log line per delivery, duplicates answered at once", (
         if (fail) throw new Error("GitHub is down");
         return { outcome: "done" as const, detail: "1 case(s)", writes: 2 };
       },
-      { handled },
+      { ledger: localLedger(handled) },
     );
     const context = {
       id: "d-1",
