@@ -6,6 +6,7 @@ import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
+import { ListCache } from "./github/lists.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -48,6 +49,9 @@ export interface AdvisoryBot {
   sweepAll(): Promise<SweepSummary>;
 }
 
+/** Minutes between full reads of an org's lists when the settings name none. */
+export const DEFAULT_FULL_READ_MINUTES = 60;
+
 export const SWEEP_PATH = "/api/advisory-bot/sweep";
 
 /** The token only in the `Bearer` scheme (RFC 6750; the scheme name is case-insensitive). */
@@ -75,6 +79,9 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const handled = new RecentSet(10_000);
   // Conditional GETs: unchanged lists answer 304 and cost no rate-limit points.
   const etags = new EtagCache(2_000);
+  // The org's lists as last read: the next read takes only what changed, and every list is read whole
+  // again once its last full read is older than the interval (what sorting cannot show: deletions).
+  const lists = new ListCache((deps.settings.fullReadIntervalMinutes ?? DEFAULT_FULL_READ_MINUTES) * 60_000);
   const timeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
@@ -169,6 +176,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     dryRun: deps.settings.dryRun,
     botLogin: await appLogin(probot),
     stateKey: await appStateKey(probot),
+    lists,
   });
 
   const sweepAll = async (): Promise<SweepSummary> => {

@@ -5,6 +5,7 @@ import type { Plan } from "../domain/plan.js";
 import { summarize } from "../domain/response-times.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
+import { hasLabel } from "../github/tracker.js";
 import { advisoryRepo, type Issue } from "../github/types.js";
 import {
   configErrors,
@@ -40,13 +41,20 @@ export function usableTracker(ctx: RunContext, view: OrgView, config: OrgConfig 
   return tracker;
 }
 
-/** Issues (not pull requests) of the tracker with `label`, in one request; lowest number first. */
+/**
+ * Issues (not pull requests) of the tracker with `label`, lowest number first: from the view's read of
+ * the tracker when it has one (no request), else in one request.
+ */
 export async function labelledIssues(
   ctx: RunContext,
   tracker: Tracker,
   label: string,
   state: "open" | "all",
 ): Promise<Issue[]> {
+  if (tracker.pinned)
+    return tracker.pinned
+      .filter((i) => hasLabel(i, label) && (state === "all" || i.state === state))
+      .sort((a, b) => a.number - b.number);
   const { data } = await ctx.octokit.rest.issues.listForRepo({
     owner: ctx.org,
     repo: tracker.repo,

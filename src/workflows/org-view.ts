@@ -7,12 +7,13 @@ import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
 import type { RepoRosterState } from "../domain/patch-team.js";
 import { mergeRosters, parseRoster, type Roster, type RosterWarning } from "../domain/rosters.js";
-import type { StateKey } from "../domain/tracking.js";
+import { AUDIT_LABEL, DASHBOARD_LABEL, type StateKey } from "../domain/tracking.js";
 import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
-import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
-import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
-import { advisoryRepo, type Octokit, type RepositoryAdvisory } from "../github/types.js";
+import { type ListCache, readSortedList } from "../github/lists.js";
+import { type RepoSnapshot, readOrgSnapshot, readTeamMembers } from "../github/org.js";
+import { hasLabel, readTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
+import { advisoryRepo, type Issue, type Octokit, type RepositoryAdvisory } from "../github/types.js";
 
 /** Everything one run needs to know about an org, read once: the reconcilers decide from this. */
 export interface OrgView {
@@ -25,6 +26,11 @@ export interface OrgView {
   trackers: Map<string, Tracker>;
   /** Security team per team slug ("" = no team configured): logins, or null when the team is missing. */
   teams: Map<string, string[] | null>;
+  /**
+   * Org membership of handles listed in configurations, read with the org (keyed by `loginKey`);
+   * a handle missing here is checked on its own.
+   */
+  orgMembers?: Map<string, boolean>;
 }
 
 export interface Tracker {
@@ -37,6 +43,11 @@ export interface Tracker {
   byGhsa: Map<string, TrackingIssue>;
   /** Open issues that track only advisories another (earlier) issue tracks, keyed by that issue's number. */
   duplicates: Map<number, TrackingIssue[]>;
+  /**
+   * The tracker's dashboard and audit issues (open and closed), from the same read of the tracker's
+   * issues; absent in a view built without that read, where they are listed by label when needed.
+   */
+  pinned?: Issue[];
 }
 
 export interface RunContext {
@@ -49,6 +60,11 @@ export interface RunContext {
   botLogin: string;
   /** Signs and verifies tracking states (from `STATE_SECRET`, else derived from the webhook secret). Never logged. */
   stateKey: StateKey;
+  /**
+   * What the org's lists held when last read, so that a list is read only down to what changed
+   * (`src/github/lists.ts`); without it every list is read whole.
+   */
+  lists?: ListCache;
 }
 
 export function repoKey(name: string): string {
@@ -116,9 +132,23 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} is ${snapshot.visibility}; tracking issues need a private repository`,
     };
-  const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name, ctx)).sort(
-    (a, b) => a.number - b.number,
-  );
+  // One list of every issue of the tracker, read down to what changed since the last read: tracking
+  // issues, the dashboard and the audit issue come from it.
+  const listed = (
+    await readSortedList<Issue>({
+      octokit: ctx.octokit,
+      route: ctx.octokit.rest.issues.listForRepo,
+      params: { owner: ctx.org, repo: snapshot.name, state: "all" },
+      key: `${ctx.org.toLowerCase()} issues ${repoKey(snapshot.name)}`,
+      id: (i) => i.number,
+      cache: ctx.lists,
+      now: ctx.now.getTime(),
+    })
+  )
+    .filter((i) => !i.pull_request)
+    .sort((a, b) => a.number - b.number);
+  const issues = await readTrackingIssues(ctx.octokit, ctx.org, snapshot.name, listed, ctx);
+  const pinned = listed.filter((i) => hasLabel(i, DASHBOARD_LABEL) || hasLabel(i, AUDIT_LABEL));
   const byGhsa = new Map<string, TrackingIssue>();
   const duplicates = new Map<number, TrackingIssue[]>();
   for (const issue of issues) {
@@ -134,7 +164,14 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
     for (const ghsa of ghsas) if (!byGhsa.has(ghsa)) byGhsa.set(ghsa, issue);
   }
   const duplicated = new Set([...duplicates.values()].flat());
-  return { repo: snapshot.name, problem: null, issues: issues.filter((i) => !duplicated.has(i)), byGhsa, duplicates };
+  return {
+    repo: snapshot.name,
+    problem: null,
+    issues: issues.filter((i) => !duplicated.has(i)),
+    byGhsa,
+    duplicates,
+    pinned,
+  };
 }
 
 /**
@@ -153,11 +190,14 @@ async function readAdvisories(ctx: RunContext, scope: AdvisoryScope): Promise<Re
   const { octokit } = ctx;
   switch (scope.kind) {
     case "org":
-      return octokit.paginate(octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
-        org: ctx.org,
-        per_page: 100,
-        sort: "updated",
-        direction: "desc",
+      return readSortedList<RepositoryAdvisory>({
+        octokit,
+        route: octokit.rest.securityAdvisories.listOrgRepositoryAdvisories,
+        params: { org: ctx.org },
+        key: `${ctx.org.toLowerCase()} advisories`,
+        id: (a) => a.ghsa_id.toLowerCase(),
+        cache: ctx.lists,
+        now: ctx.now.getTime(),
       });
     case "repo":
       return octokit.paginate(octokit.rest.securityAdvisories.listRepositoryAdvisories, {
@@ -205,13 +245,20 @@ async function addSiblings(
  * and the tracker repositories' tracking issues.
  */
 export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "org" }): Promise<OrgView> {
-  let repos = await readOrgRepos(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES);
-  let configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+  // The security teams the configurations named last time ride on the org query; a team named for the
+  // first time costs a query of its own.
+  // So do the org memberships of handles the configurations list (the security-team audit checks them).
+  const teamsKey = `${ctx.org.toLowerCase()} teams`;
+  const usersKey = `${ctx.org.toLowerCase()} listed handles`;
+  const hinted = { teams: ctx.lists?.noted(teamsKey) ?? [], users: ctx.lists?.noted(usersKey) ?? [] };
+  let read = await readOrgSnapshot(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES, hinted);
+  let configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
   const files = rosterFiles(configs.values());
   if (files.length > DEFAULT_ROSTER_FILES.length) {
-    repos = await readOrgRepos(ctx.octokit, ctx.org, files);
-    configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+    read = await readOrgSnapshot(ctx.octokit, ctx.org, files, hinted);
+    configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
   }
+  const repos = read.repos;
   const { rosters, warnings } = rostersOf(repos, configs);
 
   const teams = new Map<string, string[] | null>();
@@ -219,9 +266,23 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
   for (const c of configs.values()) {
     if (!c.ok) continue;
     const slug = c.config.securityTeam.team ?? "";
-    if (!teams.has(slug)) teams.set(slug, slug === "" ? [] : await readTeamMembers(ctx.octokit, ctx.org, slug));
+    if (!teams.has(slug)) {
+      const known = read.teams.get(slug);
+      teams.set(
+        slug,
+        slug === "" ? [] : known !== undefined ? known : await readTeamMembers(ctx.octokit, ctx.org, slug),
+      );
+    }
     if (c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
   }
+  const listed = new Set<string>();
+  for (const c of configs.values())
+    if (c.ok) for (const login of c.config.securityTeam.members) listed.add(loginKey(login));
+  ctx.lists?.note(
+    teamsKey,
+    [...teams.keys()].filter((slug) => slug !== ""),
+  );
+  ctx.lists?.note(usersKey, [...listed]);
 
   const advisories = await readAdvisories(ctx, scope);
   const trackers = new Map<string, Tracker>();
@@ -236,6 +297,7 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     advisories,
     trackers,
     teams,
+    orgMembers: read.members,
   };
 }
 
