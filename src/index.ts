@@ -7,6 +7,7 @@ import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import { ListCache } from "./github/lists.js";
+import { RunReads } from "./github/run-reads.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -177,6 +178,8 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     botLogin: await appLogin(probot),
     stateKey: await appStateKey(probot),
     lists,
+    // What this run reads once (releases, drafts) and the release-notes edits it makes together.
+    reads: new RunReads(),
   });
 
   const sweepAll = async (): Promise<SweepSummary> => {

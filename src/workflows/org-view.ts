@@ -12,6 +12,7 @@ import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { type ListCache, readSortedList } from "../github/lists.js";
 import { type RepoSnapshot, readOrgSnapshot, readTeamMembers } from "../github/org.js";
+import type { RunReads } from "../github/run-reads.js";
 import { hasLabel, readTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
 import { advisoryRepo, type Issue, type Octokit, type RepositoryAdvisory } from "../github/types.js";
 
@@ -65,6 +66,8 @@ export interface RunContext {
    * (`src/github/lists.ts`); without it every list is read whole.
    */
   lists?: ListCache;
+  /** What this run has read (releases, drafts) and the release-notes edits it has decided; see `RunReads`. */
+  reads?: RunReads;
 }
 
 export function repoKey(name: string): string {

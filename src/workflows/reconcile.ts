@@ -27,6 +27,7 @@ import {
   trackingTitle,
 } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
+import type { PendingNote } from "../github/run-reads.js";
 import type { TrackingIssue } from "../github/tracker.js";
 import { advisoryRepo, type IssueComment, type RepositoryAdvisory } from "../github/types.js";
 import {
@@ -38,7 +39,7 @@ import {
   type Tracker,
   trackerFor,
 } from "./org-view.js";
-import { publicationStep } from "./publish.js";
+import { flushReleaseNotes, publicationStep } from "./publish.js";
 
 /** One vulnerability: its advisories (siblings share a tracking issue) and that issue, if any. */
 export interface Case {
@@ -100,6 +101,8 @@ interface Staffed {
   mention: string[];
   /** Published, but its release notes still lack the link: the tracking issue stays open until they have it. */
   annotationPending: boolean;
+  /** Release-notes edits made at the end of the run's publications; pending until made. */
+  notesPending: PendingNote[];
 }
 
 const FORK_PERMISSION_NOTE =
@@ -209,7 +212,10 @@ async function staffAdvisory(
   for (const done of applied) {
     if (!done.performed) continue;
     result.writes += 1;
-    if (done.write.op === "advisory.update" && done.data) current = done.data as RepositoryAdvisory;
+    if (done.write.op === "advisory.update" && done.data) {
+      current = done.data as RepositoryAdvisory;
+      await ctx.reads?.advisoryWritten(owner, repo, current);
+    }
     if (done.write.op === "advisory.fork") tracking.forkRequestedAt[advisory.ghsa_id] = ctx.now.toISOString();
   }
   const patched = applied.some((d) => d.performed && d.write.op === "advisory.update");
@@ -232,7 +238,17 @@ async function staffAdvisory(
       a.ghsa_id !== current.ghsa_id &&
       tracking.advisories.some((t) => t.ghsa.toLowerCase() === a.ghsa_id.toLowerCase()),
   );
-  const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention, siblings);
+  const publication = await publicationStep(
+    ctx,
+    view,
+    { owner, repo },
+    current,
+    config,
+    tracking,
+    mention,
+    siblings,
+    result,
+  );
   current = publication.advisory;
   // Later steps of this run (the dashboard) see the advisory as it is now.
   const at = view.advisories.findIndex((a) => a.ghsa_id === current.ghsa_id);
@@ -259,6 +275,7 @@ async function staffAdvisory(
     config,
     mention,
     annotationPending: publication.annotationPending,
+    notesPending: publication.notesPending,
   };
 }
 
@@ -371,6 +388,17 @@ async function quarantine(ctx: RunContext, view: OrgView, c: Case, result: CaseR
   return result;
 }
 
+/** A case after its first phase (staffing, publication), waiting for its tracking issue to be written. */
+interface Prepared {
+  c: Case;
+  result: CaseResult;
+  /** Set when the case is done after the first phase (nothing to reconcile, or quarantined). */
+  finished: boolean;
+  tracking: TrackingState;
+  duplicates: TrackingIssue[];
+  staffed: Staffed[];
+}
+
 /**
  * Reconciles one case: each advisory is accepted, staffed and forked (one PATCH at most, only when
  * something differs), then the tracking issue is created or brought up to date. Invalid configuration
@@ -382,11 +410,25 @@ export async function reconcileCase(
   c: Case,
   notices?: ReadonlyMap<string, readonly Notice[]>,
 ): Promise<CaseResult> {
+  const prepared = await prepareCase(ctx, view, c);
+  await flushReleaseNotes(ctx);
+  return finishCase(ctx, view, prepared, notices);
+}
+
+/** The first phase of a case: its advisories accepted, staffed, forked and, when fixed, published. */
+async function prepareCase(ctx: RunContext, view: OrgView, c: Case): Promise<Prepared> {
   const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [] };
+  const done = (r: CaseResult): Prepared => ({
+    c,
+    result: r,
+    finished: true,
+    tracking: newTrackingState([], ctx.now),
+    duplicates: [],
+    staffed: [],
+  });
   const first = c.advisories[0];
-  if (!first) return result;
-  if (c.issue?.unverified) return quarantine(ctx, view, c, result);
-  const firstRepo = advisoryRepo(first);
+  if (!first) return done(result);
+  if (c.issue?.unverified) return done(await quarantine(ctx, view, c, result));
   // Issues opened for the same vulnerability after this one (two runs at once, in two processes): what
   // they recorded is carried over here before anything is decided, and they are closed as duplicates.
   const duplicates = c.issue ? (c.tracker?.duplicates.get(c.issue.number) ?? []) : [];
@@ -419,14 +461,37 @@ export async function reconcileCase(
       result.skipped.push(`${advisory.ghsa_id}: invalid configuration for ${cfg.error.repository}`);
       continue;
     }
-    const done = await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result);
-    staffed.push(done);
+    const one = await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result);
+    staffed.push(one);
     result.publication.push({
       ghsa: advisory.ghsa_id,
-      fixingRelease: done.status.fixingRelease,
-      blockers: done.status.blockers,
+      fixingRelease: one.status.fixingRelease,
+      blockers: one.status.blockers,
     });
   }
+  return { c, result, finished: false, tracking, duplicates, staffed };
+}
+
+/**
+ * The second phase of a case, after the run's release-notes edits: its tracking issue created or
+ * brought up to date, with the notices its first phase decided.
+ */
+async function finishCase(
+  ctx: RunContext,
+  view: OrgView,
+  prepared: Prepared,
+  notices?: ReadonlyMap<string, readonly Notice[]>,
+): Promise<CaseResult> {
+  const { c, result, tracking, duplicates } = prepared;
+  if (prepared.finished) return result;
+  const first = c.advisories[0];
+  if (!first) return result;
+  const firstRepo = advisoryRepo(first);
+  // Published advisories whose release notes the run's edit did not complete keep their issue open.
+  const staffed = prepared.staffed.map((s) => ({
+    ...s,
+    annotationPending: s.annotationPending || s.notesPending.some((n) => !n.outcome?.complete),
+  }));
 
   const tracker = c.tracker;
   if (!tracker || staffed.length === 0) return result;
@@ -573,19 +638,44 @@ export async function reconcileOrg(
   view: OrgView,
   notices?: ReadonlyMap<string, readonly Notice[]>,
 ): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
+  const failed = (c: Case, err: unknown): CaseResult => {
+    ctx.log.error({ case: c.key, err }, "reconcile failed");
+    return {
+      key: c.key,
+      writes: 0,
+      skipped: [],
+      problems: [err instanceof Error ? err.message : String(err)],
+      publication: [],
+    };
+  };
+  // Every case's advisories first, then the release-notes edits their publications decided (one per
+  // release), then every case's tracking issue.
+  const prepared: Array<Prepared | CaseResult> = [];
   for (const c of casesOf(view)) {
     try {
-      results.push(await reconcileCase(ctx, view, c, notices));
+      prepared.push(await prepareCase(ctx, view, c));
     } catch (err) {
-      ctx.log.error({ case: c.key, err }, "reconcile failed");
-      results.push({
-        key: c.key,
-        writes: 0,
-        skipped: [],
-        problems: [err instanceof Error ? err.message : String(err)],
-        publication: [],
-      });
+      prepared.push(failed(c, err));
+    }
+  }
+  try {
+    await flushReleaseNotes(ctx);
+  } catch (err) {
+    // The notes stay pending: their tracking issues stay open, and a later sweep edits again.
+    ctx.log.error({ org: ctx.org, err }, "release notes not edited");
+  }
+  const results: CaseResult[] = [];
+  for (const p of prepared) {
+    if (!("c" in p)) {
+      results.push(p);
+      continue;
+    }
+    try {
+      results.push(await finishCase(ctx, view, p, notices));
+    } catch (err) {
+      const out = failed(p.c, err);
+      out.writes = p.result.writes;
+      results.push(out);
     }
   }
   return results;
