@@ -64,8 +64,11 @@ interface ReposPage {
   [user: `u${number}`]: { login: string; organization: { id: string } | null } | null | undefined;
   organization:
     | ({
-        repositories: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: RepoNode[] };
-      } & { [team: `t${number}`]: { members: MembersConnection } | null | undefined })
+        /** Absent in the query of named repositories. */
+        repositories?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: RepoNode[] };
+      } & { [team: `t${number}`]: { members: MembersConnection } | null | undefined } & {
+        [repo: `r${number}`]: RepoNode | null | undefined;
+      })
     | null;
 }
 
@@ -83,18 +86,21 @@ const NO_EXTRAS: OrgExtras = { teams: [], users: [] };
  * The GraphQL query that reads every repository of the org with the text of each roster file and of
  * its configuration file: one request per 100 repositories, instead of one REST call per file per repo.
  * The security teams' members and the org membership of listed handles ride on the first page
- * (`@include(if: $first)`).
+ * (`@include(if: $first)`). With `named` > 0 it reads only that many repositories, named by `$r0…`,
+ * in one request (`organization { r0: repository(name: $r0) { … } }`): what an event concerns.
  */
 export function orgReposQuery(
   fileCount: number,
   extras: { teams: number; users: number } = { teams: 0, users: 0 },
+  named = 0,
 ): string {
   const withExtras = extras.teams + extras.users > 0;
   const vars =
     Array.from({ length: fileCount }, (_, i) => `, $f${i}: String!`).join("") +
     (withExtras ? ", $first: Boolean!" : "") +
     Array.from({ length: extras.teams }, (_, i) => `, $t${i}: String!`).join("") +
-    Array.from({ length: extras.users }, (_, i) => `, $u${i}: String!`).join("");
+    Array.from({ length: extras.users }, (_, i) => `, $u${i}: String!`).join("") +
+    Array.from({ length: named }, (_, i) => `, $r${i}: String!`).join("");
   const fields = Array.from(
     { length: fileCount },
     (_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`,
@@ -108,18 +114,32 @@ export function orgReposQuery(
     { length: extras.users },
     (_, i) => `\n  u${i}: user(login: $u${i}) @include(if: $first) { login organization(login: $org) { id } }`,
   ).join("");
-  return `query OrgRepos($org: String!, $after: String, $cfg: String!${vars}) {
-  organization(login: $org) {
-    repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id name isArchived isPrivate visibility
+  const repoFields = `id name isArchived isPrivate visibility
         config: object(expression: $cfg) { ... on Blob { text } }
         releases(first: ${RECENT_RELEASES}, orderBy: { field: CREATED_AT, direction: DESC }) {
           nodes { databaseId tagName description isDraft isPrerelease publishedAt }
         }
         ${fields.join("\n        ")}
-        ${MANIFEST_FIELDS}
+        ${MANIFEST_FIELDS}`;
+  if (named > 0) {
+    const repos = Array.from(
+      { length: named },
+      (_, i) => `r${i}: repository(name: $r${i}) {
+        ${repoFields}
+    }`,
+    ).join("\n    ");
+    return `query OrgRepos($org: String!, $cfg: String!${vars}) {
+  organization(login: $org) {
+    ${repos}${teams}
+  }${users}
+}`;
+  }
+  return `query OrgRepos($org: String!, $after: String, $cfg: String!${vars}) {
+  organization(login: $org) {
+    repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        ${repoFields}
       }
     }${teams}
   }${users}
@@ -143,12 +163,16 @@ async function orgPage(octokit: Octokit, query: string, variables: Record<string
       data?: ReposPage;
       errors?: Array<{ type?: string; path?: ReadonlyArray<unknown> }>;
     };
-    const onlyUnknownUsers =
+    // A named repository that does not exist (or the app cannot see) is answered the same way.
+    const unknown = (path: ReadonlyArray<unknown> | undefined): boolean =>
+      /^u\d+$/.test(String(path?.[0] ?? "")) ||
+      (path?.[0] === "organization" && /^r\d+$/.test(String(path?.[1] ?? "")) && path.length === 2);
+    const onlyUnknownNames =
       e.name === "GraphqlResponseError" &&
       e.data?.organization &&
       (e.errors ?? []).length > 0 &&
-      (e.errors ?? []).every((x) => x.type === "NOT_FOUND" && /^u\d+$/.test(String(x.path?.[0] ?? "")));
-    if (onlyUnknownUsers && e.data) return e.data;
+      (e.errors ?? []).every((x) => x.type === "NOT_FOUND" && unknown(x.path));
+    if (onlyUnknownNames && e.data) return e.data;
     throw err;
   }
 }
@@ -165,16 +189,25 @@ export interface OrgSnapshot {
 /**
  * The org's repositories as `readOrgRepos` reads them, and in the same query the members of the
  * security teams and the org membership of the logins in `extras`: one request per 100 repositories,
- * plus one per further 100 members of a team.
+ * plus one per further 100 members of a team. With `only`, just the repositories of those names (those
+ * that exist and the app can see), in one request.
  */
 export async function readOrgSnapshot(
   octokit: Octokit,
   org: string,
   files: readonly string[],
   extras: OrgExtras,
+  only?: readonly string[],
 ): Promise<OrgSnapshot> {
-  const query = orgReposQuery(files.length, { teams: extras.teams.length, users: extras.users.length });
-  const variables: Record<string, string | boolean | null> = { org, after: null, cfg: `HEAD:${CONFIG_PATH}` };
+  const named = only ? [...new Map(only.map((n) => [n.toLowerCase(), n])).values()] : [];
+  if (only && named.length === 0) return { repos: [], teams: new Map(), members: new Map() };
+  const query = orgReposQuery(files.length, { teams: extras.teams.length, users: extras.users.length }, named.length);
+  const variables: Record<string, string | boolean | null> = only
+    ? { org, cfg: `HEAD:${CONFIG_PATH}` }
+    : { org, after: null, cfg: `HEAD:${CONFIG_PATH}` };
+  named.forEach((name, i) => {
+    variables[`r${i}`] = name;
+  });
   files.forEach((file, i) => {
     variables[`f${i}`] = `HEAD:${file}`;
   });
@@ -190,7 +223,14 @@ export async function readOrgSnapshot(
   const members = new Map<string, boolean>();
   for (;;) {
     const page = await orgPage(octokit, query, variables);
-    const conn = page.organization?.repositories;
+    const organization = page.organization;
+    if (!organization) throw new Error(`organization ${org} not found`);
+    const conn = only
+      ? {
+          pageInfo: { hasNextPage: false, endCursor: null },
+          nodes: named.flatMap((_, i) => organization[`r${i}`] ?? []),
+        }
+      : organization.repositories;
     if (!conn) throw new Error(`organization ${org} not found`);
     if (variables.first === true) {
       for (const [i, slug] of extras.teams.entries()) {

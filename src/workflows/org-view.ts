@@ -32,6 +32,11 @@ export interface OrgView {
    * a handle missing here is checked on its own.
    */
   orgMembers?: Map<string, boolean>;
+  /**
+   * Only the repositories a scoped read concerned were read (`repos`, `configs`, `rosters` hold those,
+   * the org's `.github` and the tracker): never to be taken for the whole org.
+   */
+  scoped?: boolean;
 }
 
 export interface Tracker {
@@ -242,30 +247,74 @@ async function addSiblings(
   }
 }
 
+/** The repositories a scoped read concerns (null: every repository of the org). */
+function reposOf(ctx: RunContext, scope: AdvisoryScope): string[] | null {
+  switch (scope.kind) {
+    case "org":
+      return null;
+    case "repo":
+      return [scope.repo];
+    case "named":
+      return scope.advisories.map((a) => a.repo);
+    case "read":
+      return scope.advisories
+        .map((a) => advisoryRepo(a))
+        .filter((r) => r.owner.toLowerCase() === ctx.org.toLowerCase())
+        .map((r) => r.repo);
+  }
+}
+
 /**
  * Reads the org: repositories with roster and config files (GraphQL), configurations, security teams
  * (GraphQL), the repository advisories in `scope` (by default every one of the org, one paginated list)
  * and the tracker repositories' tracking issues.
+ *
+ * A scoped read (an event: the advisories it names, one repository) reads only the repositories it
+ * concerns — theirs, the org's `.github` (the org configuration) and the tracker — in one GraphQL
+ * request instead of one per 100 repositories, then those of siblings it finds; the view says so
+ * (`scoped`), and org-wide steps never take it for the whole org.
  */
 export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "org" }): Promise<OrgView> {
   // The security teams the configurations named last time ride on the org query; a team named for the
   // first time costs a query of its own.
   // So do the org memberships of handles the configurations list (the security-team audit checks them).
-  const teamsKey = `${ctx.org.toLowerCase()} teams`;
-  const usersKey = `${ctx.org.toLowerCase()} listed handles`;
+  const scopeKey = ctx.org.toLowerCase();
+  const teamsKey = `${scopeKey} teams`;
+  const usersKey = `${scopeKey} listed handles`;
+  // Roster files and tracker repositories the configurations named last time: read in the first query.
+  const filesKey = `${scopeKey} roster files`;
+  const trackersKey = `${scopeKey} trackers`;
   const hinted = { teams: ctx.lists?.noted(teamsKey) ?? [], users: ctx.lists?.noted(usersKey) ?? [] };
-  let read = await readOrgSnapshot(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES, hinted);
+  const named = reposOf(ctx, scope);
+  const wanted = new Map<string, string>();
+  const want = (names: Iterable<string>) => {
+    for (const n of names) if (!wanted.has(repoKey(n))) wanted.set(repoKey(n), n);
+  };
+  if (named) want([...named, ORG_CONFIG_REPO, ...(ctx.lists?.noted(trackersKey) ?? [])]);
+  const files = new Set<string>([...DEFAULT_ROSTER_FILES, ...(ctx.lists?.noted(filesKey) ?? [])]);
+  const only = () => (named ? [...wanted.values()] : undefined);
+
+  let read = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
   let configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
-  const files = rosterFiles(configs.values());
-  if (files.length > DEFAULT_ROSTER_FILES.length) {
-    read = await readOrgSnapshot(ctx.octokit, ctx.org, files, hinted);
+  const trackerNames = new Set<string>();
+  const trackersOf = () => {
+    for (const c of configs.values())
+      if (c.ok && c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
+  };
+  trackersOf();
+  // Roster files or a tracker the configurations name and the first query did not read: read again.
+  const moreFiles = rosterFiles(configs.values()).filter((f) => !files.has(f));
+  const moreRepos = named ? [...trackerNames].filter((t) => !wanted.has(t)) : [];
+  if (moreFiles.length > 0 || moreRepos.length > 0) {
+    for (const f of moreFiles) files.add(f);
+    want(moreRepos);
+    read = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
     configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
+    trackersOf();
   }
-  const repos = read.repos;
-  const { rosters, warnings } = rostersOf(repos, configs);
+  let repos = read.repos;
 
   const teams = new Map<string, string[] | null>();
-  const trackerNames = new Set<string>();
   for (const c of configs.values()) {
     if (!c.ok) continue;
     const slug = c.config.securityTeam.team ?? "";
@@ -276,7 +325,6 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
         slug === "" ? [] : known !== undefined ? known : await readTeamMembers(ctx.octokit, ctx.org, slug),
       );
     }
-    if (c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
   }
   const listed = new Set<string>();
   for (const c of configs.values())
@@ -286,11 +334,27 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     [...teams.keys()].filter((slug) => slug !== ""),
   );
   ctx.lists?.note(usersKey, [...listed]);
+  ctx.lists?.note(filesKey, rosterFiles(configs.values()));
+  ctx.lists?.note(trackersKey, [...trackerNames]);
 
   const advisories = await readAdvisories(ctx, scope);
   const trackers = new Map<string, Tracker>();
   for (const name of trackerNames) trackers.set(name, await readTracker(ctx, repos, name));
   if (scope.kind !== "org") await addSiblings(ctx, advisories, trackers.values());
+  if (named) {
+    // Siblings in repositories the scoped query did not read: their rosters and configuration too.
+    const have = new Set(repos.map((r) => repoKey(r.name)));
+    const missing = advisories
+      .map((a) => advisoryRepo(a))
+      .filter((r) => r.owner.toLowerCase() === scopeKey && !have.has(repoKey(r.repo)))
+      .map((r) => r.repo);
+    if (missing.length > 0) {
+      const more = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], { teams: [], users: [] }, missing);
+      repos = [...repos, ...more.repos];
+      configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+    }
+  }
+  const { rosters, warnings } = rostersOf(repos, configs);
   return {
     org: ctx.org,
     repos,
@@ -301,6 +365,7 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     trackers,
     teams,
     orgMembers: read.members,
+    scoped: named !== null,
   };
 }
 
