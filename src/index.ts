@@ -17,7 +17,7 @@ import { malformed, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
-import { reconcileDashboard } from "./workflows/dashboard.js";
+import { DashboardMemory, extrasOf, reconcileDashboard, withTracked } from "./workflows/dashboard.js";
 import { EmbargoWatch } from "./workflows/embargo-watch.js";
 import { KeyedLock, orgKey } from "./workflows/lock.js";
 import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
@@ -108,17 +108,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     );
   // The embargo watch's index of unpublished advisories, kept from the last read of each org.
   const embargo = new EmbargoWatch();
+  // The org as each dashboard last showed it: events that write re-render it from there.
+  const dashboards = new DashboardMemory();
   const steps: OrgStep[] = [
-    (ctx, view, cases) =>
-      reconcileDashboard(
-        ctx,
-        view,
-        new Map(
-          cases
-            .flatMap((c) => c.publication)
-            .map((p) => [p.ghsa.toLowerCase(), { fixingRelease: p.fixingRelease, blockers: p.blockers }]),
-        ),
-      ),
+    (ctx, view, cases) => {
+      // The dashboard shows the tracking issues as this sweep left them.
+      const shown = withTracked(view, cases);
+      const extra = extrasOf(cases);
+      dashboards.remember(shown, extra);
+      return reconcileDashboard(ctx, shown, extra);
+    },
     (ctx, view) => reconcileAudit(ctx, view),
     async (_ctx, view) => {
       embargo.learn(view, true);
@@ -255,14 +254,24 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async () => {
+    const { results, dashboard } = await lock.run(orgKey(org), async () => {
       const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
       const view = await readOrg(ctx, scope);
       embargo.learn(view, false);
-      return reconcileOrg(ctx, view, notices);
+      const results = await reconcileOrg(ctx, view, notices);
+      // What the event wrote (a new report, a publication, a notice) shows on the dashboard now.
+      let dashboard = 0;
+      if (results.some((r) => r.writes > 0)) {
+        try {
+          dashboard = (await dashboards.follow(ctx, view, results)).writes;
+        } catch (err) {
+          ctx.log.warn({ org, err }, "dashboard not updated; the next sweep updates it");
+        }
+      }
+      return { results, dashboard };
     });
     if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
-    const writes = results.reduce((n, r) => n + r.writes, 0);
+    const writes = results.reduce((n, r) => n + r.writes, 0) + dashboard;
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
 

@@ -56,6 +56,11 @@ export interface CaseResult {
   problems: string[];
   /** Per advisory: its fixing release and what blocks it, for the dashboard. */
   publication: Array<{ ghsa: string; fixingRelease: string | null; blockers: string[] }>;
+  /**
+   * The case's tracking issue as this run left it (its state, open or closed), when every write to it
+   * was made: the dashboard shows it without reading the tracker again.
+   */
+  tracked?: { tracker: string; number: number; open: boolean; tracking: TrackingState };
 }
 
 function lower(s: string): string {
@@ -525,6 +530,7 @@ async function finishCase(
     ? renderTrackingBody(statuses, tracking, ctx.stateKey, shown)
     : renderTrackingStatus(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
+  let leftOpen = c.issue?.open ?? true;
   const plan: Plan = [];
   const comments = [...staffed.flatMap((s) => s.comments), ...(reminder ? [reminder] : []), ...asked];
   if (!c.issue) {
@@ -572,6 +578,7 @@ async function finishCase(
     }
     // An advisory reopened on GitHub (a rejected report set back to draft) is tracked again.
     if (anyOpen && !c.issue.open) update.state = "open";
+    if (update.state !== undefined) leftOpen = update.state === "open";
     if (Object.keys(update).length > 0) {
       plan.push({
         op: "issue.update",
@@ -624,6 +631,8 @@ async function finishCase(
       ];
       result.writes += (await apply(notices, ctx)).filter((a) => a.performed).length;
     }
+    const number = c.issue?.number ?? created?.number;
+    if (number !== undefined) result.tracked = { tracker: tracker.repo, number, open: leftOpen, tracking };
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
     result.problems.push(err.message);

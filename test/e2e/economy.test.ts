@@ -26,6 +26,23 @@ function trackingIssues(bed: Bed, ghsa: string) {
     .filter((i) => i.labels.includes("advisory") && (i.body ?? "").includes(ghsa));
 }
 
+const COMPLETE = `### Impact
+A crafted manifest makes the client write outside its target directory.
+
+### Details
+The path of each blob is joined without cleaning.
+
+### Patches
+Fixed in v2.6.1.
+
+### Workarounds
+None.
+`;
+
+function dashboard(bed: Bed) {
+  return bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory-dashboard"));
+}
+
 async function sweep(bed: Bed): Promise<void> {
   await bed.bot.sweepAll();
   await bed.sim.idle();
@@ -134,5 +151,53 @@ describe("economy: lists are read down to what changed", () => {
     const issuePages = bed.sim.requests.filter((r) => r.method === "GET" && r.route === "/repos/{owner}/{repo}/issues");
     expect(issuePages.length).toBeGreaterThanOrEqual(2);
     expect(formatViolations(checkConformance(bed.sim.requests))).toBe("");
+  });
+
+  it("the dashboard follows a new report and a publication at once, and the next sweep has nothing left to write to it", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const fixed = bed.sim.createAdvisoryByHand(ORG, "oras-go", "qweeah", {
+      summary: "Path traversal fixed in 2.6.1",
+      description: COMPLETE,
+      severity: "high",
+      vulnerabilities: [
+        {
+          package: { ecosystem: "go", name: "oras.land/oras-go/v2" },
+          vulnerable_version_range: "< 2.6.1",
+          patched_versions: "2.6.1",
+          vulnerable_functions: [],
+        },
+      ],
+    });
+    bed.sim.tick();
+    await sweep(bed);
+    await sweep(bed);
+    expect(dashboard(bed)?.body).toContain(fixed.ghsa_id);
+
+    // A report: its row is on the dashboard when the delivery is answered, without a sweep.
+    const reported = await bed.sim.reportVulnerability(ORG, "oras", {
+      reporter: "reporter1",
+      summary: "Credentials in debug output",
+      description: ADVISORY,
+      severity: "medium",
+    });
+    await bed.sim.idle();
+    expect(dashboard(bed)?.body).toContain(reported.ghsa_id);
+    bed.sim.tick();
+    await sweep(bed);
+
+    // A release that fixes the draft: published, and gone from the dashboard's open advisories.
+    await bed.sim.publishRelease(ORG, "oras-go", { tag_name: "v2.6.1", author: "qweeah" });
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(fixed.ghsa_id)?.state).toBe("published");
+    expect(dashboard(bed)?.body).not.toContain(fixed.ghsa_id);
+    expect(dashboard(bed)?.body).toContain(reported.ghsa_id);
+
+    // The sweep after it reads everything and finds the dashboard as the event left it.
+    const shown = dashboard(bed)?.body;
+    bed.sim.resetRequests();
+    await sweep(bed);
+    expect(dashboard(bed)?.body).toBe(shown);
+    expect(bed.sim.requests.filter((r) => r.method === "PATCH" && (r.route ?? "").includes("/issues/"))).toEqual([]);
   });
 });
