@@ -20,7 +20,7 @@ import { handleComment } from "./workflows/commands.js";
 import { DashboardMemory, extrasOf, reconcileDashboard, withTracked } from "./workflows/dashboard.js";
 import { EmbargoWatch } from "./workflows/embargo-watch.js";
 import { KeyedLock, orgKey } from "./workflows/lock.js";
-import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
+import { type AdvisoryScope, knownRosterFiles, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
 import { RecentSet } from "./workflows/recent.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
 import { orgTimelines } from "./workflows/response-times.js";
@@ -541,12 +541,15 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const owner = payload.repository.owner?.login ?? "";
         const repo = payload.repository.name;
         // The default roster files and the config file decide at once; other paths may be roster files
-        // only if the configuration names them, which costs reading it.
+        // only if a configuration names them: those the org's configurations named when last read (a
+        // configuration edited since is itself a pushed config file), else read the configuration.
         if (!touches(paths, DEFAULT_ROSTER_FILES)) {
-          const config = await loadConfig(context.octokit, owner, repo);
-          if (!config.ok || !touches(paths, config.config.maintainers.files)) {
-            return { outcome: "ignored", detail: "no roster or configuration file changed" };
-          }
+          const known = knownRosterFiles(lists, owner);
+          const files =
+            known.length > 0
+              ? known
+              : await loadConfig(context.octokit, owner, repo).then((c) => (c.ok ? c.config.maintainers.files : []));
+          if (!touches(paths, files)) return { outcome: "ignored", detail: "no roster or configuration file changed" };
         }
         return reconcileFor(context, owner, { kind: "repo", repo });
       }),

@@ -247,6 +247,14 @@ async function addSiblings(
   }
 }
 
+/**
+ * The roster files the org's configurations named when the app last read them (the defaults and any a
+ * configuration adds); empty when it has not read the org yet.
+ */
+export function knownRosterFiles(lists: ListCache | undefined, org: string): string[] {
+  return lists?.noted(`${org.toLowerCase()} roster files`) ?? [];
+}
+
 /** The repositories a scoped read concerns (null: every repository of the org). */
 function reposOf(ctx: RunContext, scope: AdvisoryScope): string[] | null {
   switch (scope.kind) {
@@ -282,7 +290,7 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
   const teamsKey = `${scopeKey} teams`;
   const usersKey = `${scopeKey} listed handles`;
   // Roster files and tracker repositories the configurations named last time: read in the first query.
-  const filesKey = `${scopeKey} roster files`;
+  const filesKey = `${scopeKey} roster files`; // as `knownRosterFiles` reads it
   const trackersKey = `${scopeKey} trackers`;
   const hinted = { teams: ctx.lists?.noted(teamsKey) ?? [], users: ctx.lists?.noted(usersKey) ?? [] };
   const named = reposOf(ctx, scope);
@@ -334,8 +342,13 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     [...teams.keys()].filter((slug) => slug !== ""),
   );
   ctx.lists?.note(usersKey, [...listed]);
-  ctx.lists?.note(filesKey, rosterFiles(configs.values()));
-  ctx.lists?.note(trackersKey, [...trackerNames]);
+  // A scoped read saw only some configurations: it adds to what the last read of the whole org named.
+  const namedFiles = rosterFiles(configs.values());
+  ctx.lists?.note(filesKey, named ? [...new Set([...(ctx.lists?.noted(filesKey) ?? []), ...namedFiles])] : namedFiles);
+  ctx.lists?.note(
+    trackersKey,
+    named ? [...new Set([...(ctx.lists?.noted(trackersKey) ?? []), ...trackerNames])] : [...trackerNames],
+  );
 
   const advisories = await readAdvisories(ctx, scope);
   const trackers = new Map<string, Tracker>();
