@@ -5,6 +5,7 @@
 import { BED_SECRET, type Bed, startBed } from "../src/sim/harness.js";
 import type { RecordedRequest } from "../src/sim/index.js";
 import { ORG, OWNERS_ORAS_GO, seedOras, TRACKER } from "../src/sim/oras-world.js";
+import { embargoWatchScenarios } from "./embargo.js";
 import { handlesComments } from "./latency.js";
 import { type Cost, costOf, prepare, requestLines, send } from "./lib.js";
 import { BIG_TRACKER, maintainer, ownersFile, repoName, seedBigOrg } from "./seed.js";
@@ -45,7 +46,7 @@ export const IDLE_MAX_REQUESTS = 6;
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / 100));
 
-function result(
+export function result(
   id: string,
   name: string,
   requests: readonly RecordedRequest[],
@@ -542,7 +543,10 @@ export async function runEconomy(log: (line: string) => void): Promise<ScenarioR
     out.push(await fn());
     log(`  economy: ${label} (${Math.round(performance.now() - t0)} ms)`);
   }
-  const t0 = performance.now();
+  let t0 = performance.now();
+  out.push(...(await embargoWatchScenarios()));
+  log(`  economy: embargo watch (${Math.round(performance.now() - t0)} ms)`);
+  t0 = performance.now();
   out.push(...(await bigSweepScenarios()));
   log(`  economy: 100 × 50 sweeps (${Math.round(performance.now() - t0)} ms)`);
   return out;
