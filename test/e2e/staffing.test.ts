@@ -179,6 +179,32 @@ describe("patch team: an advisory's collaborators match the maintainers (PRODUCT
     );
   });
 
+  it("a push to a roster file the org configuration names re-staffs; once the org has been read, a push to another file reads nothing", async () => {
+    bed = await startBed();
+    seedOras(bed.sim, {
+      config: `${ORG_CONFIG}maintainers:\n  files: [OWNERS.md, MAINTAINERS.md, CODEOWNERS, docs/TEAM.md]\n`,
+    });
+    const ghsa = await report(bed, "oras-go", "reporter1", "Path traversal in pull");
+    await settle(bed);
+    expect(collaborators(bed, ghsa)).not.toContain("SteveLasker");
+
+    await bed.sim.push(ORG, "oras-go", {
+      pusher: "shizhMSFT",
+      files: { "docs/TEAM.md": "Owners:\n  - Steve Lasker (@SteveLasker)\n" },
+      message: "Steve joins",
+    });
+    await bed.sim.idle();
+    expect(advisoryPatches(bed, ghsa)).toHaveLength(1);
+    expect(collaborators(bed, ghsa)).toContain("SteveLasker");
+
+    // Any other file: decided from the roster files the configurations named, without reading them.
+    bed.sim.resetRequests();
+    await bed.sim.push(ORG, "oras-go", { pusher: "qweeah", files: { "README.md": "# oras-go\n" }, message: "Docs" });
+    await bed.sim.idle();
+    expect(bed.sim.requests.filter((r) => !r.path.endsWith("/access_tokens"))).toEqual([]);
+    expectConformant(bed);
+  });
+
   it("an archived repository's advisory is staffed by the security team and the reporter only, and the tracking issue says why", async () => {
     bed = await startBed();
     seedOras(bed.sim);
