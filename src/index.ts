@@ -87,6 +87,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
+  const bounded = new WeakSet<object>();
   // A payload without the fields its handler reads is ignored, never a handler's exception.
   const handle = <C extends EventContext & { octokit: unknown }>(
     shape: PayloadShape,
@@ -97,7 +98,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       (context) => {
         const wrong = malformed(shape, context.payload);
         if (wrong !== null) return Promise.resolve({ outcome: "ignored", detail: `malformed payload: ${wrong}` });
-        useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
+        // Once per Octokit: several handlers of one delivery (push) share it.
+        if (!bounded.has(context.octokit as object)) {
+          bounded.add(context.octokit as object);
+          useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
+        }
         return handler(context);
       },
       {
@@ -382,11 +387,13 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       if (!probot) return { outcome: "ignored", detail: "not loaded" };
       const org = repository.owner?.login ?? "";
       if (sender === (await appLogin(probot))) return { outcome: "ignored", detail: "caused by the app itself" };
-      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+      // A run's context only if the index must be read: text decided from a warm index costs nothing.
+      let ctx: Promise<RunContext> | undefined;
+      const read = () => (ctx ??= runContext(probot, context.octokit as Octokit, context.log, org));
       const notices = new Map<string, Notice[]>();
       const named: Array<{ repo: string; ghsa: string }> = [];
       for (const { text, place } of seen) {
-        for (const match of await embargo.matches(ctx, [text])) {
+        for (const match of await embargo.matches(org, read, [text])) {
           const key = match.advisory.ghsa.toLowerCase();
           if (!notices.has(key))
             named.push({ repo: match.advisory.repo.split("/")[1] ?? "", ghsa: match.advisory.ghsa });
@@ -450,32 +457,6 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     );
 
     probot.on(
-      "push",
-      handle(
-        "push_text",
-        async (context) => {
-          const { payload } = context;
-          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-          return watchPublic(
-            context,
-            payload.repository,
-            payload.sender?.login ?? "",
-            payload.commits.map((commit) => ({
-              text: commit.message,
-              place: {
-                kind: "commit",
-                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
-                url: commit.url,
-                actor: commit.author.username ?? payload.sender?.login ?? "",
-              },
-            })),
-          );
-        },
-        "embargo-watch",
-      ),
-    );
-
-    probot.on(
       ["release.created", "release.edited"],
       handle(
         "release_text",
@@ -528,9 +509,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }),
     );
 
-    probot.on(
-      "push",
-      handle("push", async (context) => {
+    // One handler for `push` (Probot builds a context and an Octokit per handler and delivery): the roster
+    // check and the embargo watch's commit messages, each validated, logged and de-duplicated on its own.
+    const onPush: Array<(context: Context<"push">) => Promise<void>> = [
+      handle<Context<"push">>("push", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const branch = payload.repository.default_branch ?? payload.repository.master_branch;
@@ -553,7 +535,32 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         }
         return reconcileFor(context, owner, { kind: "repo", repo });
       }),
-    );
+      handle<Context<"push">>(
+        "push_text",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            payload.commits.map((commit) => ({
+              text: commit.message,
+              place: {
+                kind: "commit",
+                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
+                url: commit.url,
+                actor: commit.author.username ?? payload.sender?.login ?? "",
+              },
+            })),
+          );
+        },
+        "embargo-watch",
+      ),
+    ];
+    probot.on("push", async (context) => {
+      await Promise.all(onPush.map((h) => h(context)));
+    });
 
     probot.on(
       ["repository.archived", "repository.unarchived"],
