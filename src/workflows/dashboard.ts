@@ -204,34 +204,47 @@ export async function reconcileDashboard(
  * a run shows what the run wrote, instead of waiting for the next run to read it back.
  */
 export function withTracked(view: OrgView, cases: readonly CaseResult[]): OrgView {
-  const trackers = new Map(view.trackers);
+  // One pass per tracker, whatever the number of cases.
+  const byTracker = new Map<string, Map<number, NonNullable<CaseResult["tracked"]>>>();
   for (const c of cases) {
     if (!c.tracked) continue;
     const key = repoKey(c.tracked.tracker);
+    const left = byTracker.get(key) ?? new Map<number, NonNullable<CaseResult["tracked"]>>();
+    left.set(c.tracked.number, c.tracked);
+    byTracker.set(key, left);
+  }
+  const trackers = new Map(view.trackers);
+  for (const [key, left] of byTracker) {
     const tracker = trackers.get(key);
     if (!tracker || tracker.problem) continue;
-    const { number, open, tracking } = c.tracked;
-    const known = tracker.issues.find((i) => i.number === number);
-    const issue: TrackingIssue = known
-      ? { ...known, open, tracking, unverified: null }
-      : {
-          number,
-          nodeId: "",
-          title: "",
-          body: "",
-          open,
-          byApp: true,
-          stateComment: null,
-          tracking,
-          unverified: null,
-        };
+    const asLeft = (known: TrackingIssue | undefined, t: NonNullable<CaseResult["tracked"]>): TrackingIssue =>
+      known
+        ? { ...known, open: t.open, tracking: t.tracking, unverified: null }
+        : {
+            number: t.number,
+            nodeId: "",
+            title: "",
+            body: "",
+            open: t.open,
+            byApp: true,
+            stateComment: null,
+            tracking: t.tracking,
+            unverified: null,
+          };
+    const issues: TrackingIssue[] = [];
+    const seen = new Set<number>();
+    for (const issue of tracker.issues) {
+      const t = left.get(issue.number);
+      issues.push(t ? asLeft(issue, t) : issue);
+      if (t) seen.add(issue.number);
+    }
+    for (const [number, t] of left) if (!seen.has(number)) issues.push(asLeft(undefined, t));
+    issues.sort((a, b) => a.number - b.number);
     const byGhsa = new Map(tracker.byGhsa);
-    for (const a of tracking.advisories) byGhsa.set(a.ghsa.toLowerCase(), issue);
-    trackers.set(key, {
-      ...tracker,
-      issues: [...tracker.issues.filter((i) => i.number !== number), issue].sort((a, b) => a.number - b.number),
-      byGhsa,
-    });
+    for (const issue of issues)
+      if (left.has(issue.number))
+        for (const a of issue.tracking?.advisories ?? []) byGhsa.set(a.ghsa.toLowerCase(), issue);
+    trackers.set(key, { ...tracker, issues, byGhsa });
   }
   return { ...view, trackers };
 }

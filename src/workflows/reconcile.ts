@@ -96,6 +96,18 @@ export function casesOf(view: OrgView): Case[] {
   return cases;
 }
 
+/** Where each advisory is in the view (by GHSA id, lower case), so a sweep of thousands stays linear. */
+const positions = new WeakMap<RepositoryAdvisory[], Map<string, number>>();
+
+function positionOf(view: OrgView, ghsa: string): number {
+  let known = positions.get(view.advisories);
+  if (!known || known.size !== view.advisories.length) {
+    known = new Map(view.advisories.map((a, i) => [lower(a.ghsa_id), i]));
+    positions.set(view.advisories, known);
+  }
+  return known.get(lower(ghsa)) ?? -1;
+}
+
 interface Staffed {
   advisory: RepositoryAdvisory;
   status: AdvisoryStatus;
@@ -238,11 +250,12 @@ async function staffAdvisory(
   const team_ =
     decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
   const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());
-  const siblings = view.advisories.filter(
-    (a) =>
-      a.ghsa_id !== current.ghsa_id &&
-      tracking.advisories.some((t) => t.ghsa.toLowerCase() === a.ghsa_id.toLowerCase()),
-  );
+  const siblings = tracking.advisories
+    .map((t) => positionOf(view, t.ghsa))
+    .filter((at, i, all) => at !== -1 && all.indexOf(at) === i)
+    .sort((a, b) => a - b)
+    .map((at) => view.advisories[at] as RepositoryAdvisory)
+    .filter((a) => a.ghsa_id !== current.ghsa_id);
   const publication = await publicationStep(
     ctx,
     view,
@@ -256,7 +269,7 @@ async function staffAdvisory(
   );
   current = publication.advisory;
   // Later steps of this run (the dashboard) see the advisory as it is now.
-  const at = view.advisories.findIndex((a) => a.ghsa_id === current.ghsa_id);
+  const at = positionOf(view, current.ghsa_id);
   if (at !== -1) view.advisories[at] = current;
   result.writes += publication.writes;
   tracking.notices.push(...publication.notices);
