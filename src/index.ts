@@ -8,6 +8,8 @@ import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
 import { useEtagCache } from "./github/etag-cache.js";
+import { ListCache } from "./github/lists.js";
+import { RunReads } from "./github/run-reads.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { pathOf, type RouteHandler, sendJson } from "./http.js";
@@ -17,10 +19,10 @@ import { malformed, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
-import { reconcileDashboard } from "./workflows/dashboard.js";
+import { DashboardMemory, extrasOf, reconcileDashboard, withTracked } from "./workflows/dashboard.js";
 import { EmbargoWatch } from "./workflows/embargo-watch.js";
 import { type Lease, orgKey } from "./workflows/lock.js";
-import { type AdvisoryScope, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
+import { type AdvisoryScope, knownRosterFiles, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
 import { reconcileOrg } from "./workflows/reconcile.js";
 import { orgTimelines } from "./workflows/response-times.js";
 import { type OrgStep, type OrgSweepSummary, sweepOrg } from "./workflows/sweep.js";
@@ -58,6 +60,9 @@ export interface AdvisoryBot {
   close(): Promise<void>;
 }
 
+/** Minutes between full reads of an org's lists when the settings name none. */
+export const DEFAULT_FULL_READ_MINUTES = 60;
+
 export const SWEEP_PATH = "/api/advisory-bot/sweep";
 
 /** The token only in the `Bearer` scheme (RFC 6750; the scheme name is case-insensitive). */
@@ -92,10 +97,14 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       ? redisCoordination(connectRedis(deps.settings.redisUrl, say), { log: say })
       : localCoordination());
   const { lock, etags } = coordination;
+  // The org's lists as last read: the next read takes only what changed, and every list is read whole
+  // again once its last full read is older than the interval (what sorting cannot show: deletions).
+  const lists = new ListCache((deps.settings.fullReadIntervalMinutes ?? DEFAULT_FULL_READ_MINUTES) * 60_000);
   const timeout = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Prometheus metrics only when asked for: even counts reveal that embargoed work exists.
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
+  const bounded = new WeakSet<object>();
   // A payload without the fields its handler reads is ignored, never a handler's exception.
   const handle = <C extends EventContext & { octokit: unknown }>(
     shape: PayloadShape,
@@ -106,7 +115,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       (context) => {
         const wrong = malformed(shape, context.payload);
         if (wrong !== null) return Promise.resolve({ outcome: "ignored", detail: `malformed payload: ${wrong}` });
-        useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
+        // Once per Octokit: several handlers of one delivery (push) share it.
+        if (!bounded.has(context.octokit as object)) {
+          bounded.add(context.octokit as object);
+          useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
+        }
         return handler(context);
       },
       {
@@ -117,17 +130,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     );
   // The embargo watch's index of unpublished advisories, kept from the last read of each org.
   const embargo = new EmbargoWatch();
+  // The org as each dashboard last showed it: events that write re-render it from there.
+  const dashboards = new DashboardMemory();
   const steps: OrgStep[] = [
-    (ctx, view, cases) =>
-      reconcileDashboard(
-        ctx,
-        view,
-        new Map(
-          cases
-            .flatMap((c) => c.publication)
-            .map((p) => [p.ghsa.toLowerCase(), { fixingRelease: p.fixingRelease, blockers: p.blockers }]),
-        ),
-      ),
+    (ctx, view, cases) => {
+      // The dashboard shows the tracking issues as this sweep left them.
+      const shown = withTracked(view, cases);
+      const extra = extrasOf(cases);
+      dashboards.remember(shown, extra);
+      return reconcileDashboard(ctx, shown, extra);
+    },
     (ctx, view) => reconcileAudit(ctx, view),
     async (_ctx, view) => {
       embargo.learn(view, true);
@@ -188,6 +200,9 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     botLogin: await appLogin(probot),
     stateKey: await appStateKey(probot),
     ...(lease ? { fence: lease.fence } : {}),
+    lists,
+    // What this run reads once (releases, drafts) and the release-notes edits it makes together.
+    reads: new RunReads(),
   });
 
   const sweepAll = async (): Promise<SweepSummary> => {
@@ -266,14 +281,24 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     const probot = probotRef;
     if (!probot) return { outcome: "ignored", detail: "not loaded" };
     // The org view is read under the org's lock, so it includes what a concurrent run just wrote.
-    const results = await lock.run(orgKey(org), async (lease) => {
+    const { results, dashboard } = await lock.run(orgKey(org), async (lease) => {
       const ctx = await runContext(probot, context.octokit as Octokit, context.log, org, lease);
       const view = await readOrg(ctx, scope);
       embargo.learn(view, false);
-      return reconcileOrg(ctx, view, notices);
+      const results = await reconcileOrg(ctx, view, notices);
+      // What the event wrote (a new report, a publication, a notice) shows on the dashboard now.
+      let dashboard = 0;
+      if (results.some((r) => r.writes > 0)) {
+        try {
+          dashboard = (await dashboards.follow(ctx, view, results)).writes;
+        } catch (err) {
+          ctx.log.warn({ org, err }, "dashboard not updated; the next sweep updates it");
+        }
+      }
+      return { results, dashboard };
     });
     if (results.length === 0) return { outcome: "ignored", detail: "no advisory to reconcile" };
-    const writes = results.reduce((n, r) => n + r.writes, 0);
+    const writes = results.reduce((n, r) => n + r.writes, 0) + dashboard;
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
 
@@ -384,11 +409,13 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       if (!probot) return { outcome: "ignored", detail: "not loaded" };
       const org = repository.owner?.login ?? "";
       if (sender === (await appLogin(probot))) return { outcome: "ignored", detail: "caused by the app itself" };
-      const ctx = await runContext(probot, context.octokit as Octokit, context.log, org);
+      // A run's context only if the index must be read: text decided from a warm index costs nothing.
+      let ctx: Promise<RunContext> | undefined;
+      const read = () => (ctx ??= runContext(probot, context.octokit as Octokit, context.log, org));
       const notices = new Map<string, Notice[]>();
       const named: Array<{ repo: string; ghsa: string }> = [];
       for (const { text, place } of seen) {
-        for (const match of await embargo.matches(ctx, [text])) {
+        for (const match of await embargo.matches(org, read, [text])) {
           const key = match.advisory.ghsa.toLowerCase();
           if (!notices.has(key))
             named.push({ repo: match.advisory.repo.split("/")[1] ?? "", ghsa: match.advisory.ghsa });
@@ -452,32 +479,6 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     );
 
     probot.on(
-      "push",
-      handle(
-        "push_text",
-        async (context) => {
-          const { payload } = context;
-          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-          return watchPublic(
-            context,
-            payload.repository,
-            payload.sender?.login ?? "",
-            payload.commits.map((commit) => ({
-              text: commit.message,
-              place: {
-                kind: "commit",
-                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
-                url: commit.url,
-                actor: commit.author.username ?? payload.sender?.login ?? "",
-              },
-            })),
-          );
-        },
-        "embargo-watch",
-      ),
-    );
-
-    probot.on(
       ["release.created", "release.edited"],
       handle(
         "release_text",
@@ -530,9 +531,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }),
     );
 
-    probot.on(
-      "push",
-      handle("push", async (context) => {
+    // One handler for `push` (Probot builds a context and an Octokit per handler and delivery): the roster
+    // check and the embargo watch's commit messages, each validated, logged and de-duplicated on its own.
+    const onPush: Array<(context: Context<"push">) => Promise<void>> = [
+      handle<Context<"push">>("push", async (context) => {
         const { payload } = context;
         if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
         const branch = payload.repository.default_branch ?? payload.repository.master_branch;
@@ -543,16 +545,47 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const owner = payload.repository.owner?.login ?? "";
         const repo = payload.repository.name;
         // The default roster files and the config file decide at once; other paths may be roster files
-        // only if the configuration names them, which costs reading it.
+        // only if a configuration names them: those the org's configurations named when last read (a
+        // configuration edited since is itself a pushed config file), else read the configuration.
         if (!touches(paths, DEFAULT_ROSTER_FILES)) {
-          const config = await loadConfig(context.octokit, owner, repo);
-          if (!config.ok || !touches(paths, config.config.maintainers.files)) {
-            return { outcome: "ignored", detail: "no roster or configuration file changed" };
-          }
+          const known = knownRosterFiles(lists, owner);
+          const files =
+            known.length > 0
+              ? known
+              : await loadConfig(context.octokit, owner, repo).then((c) => (c.ok ? c.config.maintainers.files : []));
+          if (!touches(paths, files)) return { outcome: "ignored", detail: "no roster or configuration file changed" };
         }
         return reconcileFor(context, owner, { kind: "repo", repo });
       }),
-    );
+      handle<Context<"push">>(
+        "push_text",
+        async (context) => {
+          const { payload } = context;
+          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            payload.commits.map((commit) => ({
+              text: commit.message,
+              place: {
+                kind: "commit",
+                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
+                url: commit.url,
+                actor: commit.author.username ?? payload.sender?.login ?? "",
+              },
+            })),
+          );
+        },
+        "embargo-watch",
+      ),
+    ];
+    probot.on("push", async (context) => {
+      // Both run to the end; work refused for want of the org's lock (503) is answered once both are done.
+      const outcomes = await Promise.allSettled(onPush.map((h) => h(context)));
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+      if (refused) throw refused.reason;
+    });
 
     probot.on(
       ["repository.archived", "repository.unarchived"],

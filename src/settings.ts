@@ -8,6 +8,7 @@ const flag = z
 const envSchema = z.object({
   DRY_RUN: flag,
   SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  FULL_READ_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   SWEEP_TOKEN: z
     .string()
     .min(16, "SWEEP_TOKEN must be at least 16 characters")
@@ -37,6 +38,12 @@ export interface Settings {
   dryRun: boolean;
   /** Minutes between in-process sweeps; 0 turns the timer off. */
   sweepIntervalMinutes: number;
+  /**
+   * Minutes between full reads of an org's lists (every page of its advisories and tracker issues);
+   * in between, lists are read only down to what changed. 0 reads every list whole every time.
+   * Default 60.
+   */
+  fullReadIntervalMinutes?: number;
   /** Bearer token that enables `POST /api/advisory-bot/sweep`; unset = route off. */
   sweepToken: string | undefined;
   /** Serve `GET /metrics` (METRICS=true, or a METRICS_TOKEN); off by default. */
@@ -64,6 +71,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   return {
     dryRun: parsed.data.DRY_RUN,
     sweepIntervalMinutes: parsed.data.SWEEP_INTERVAL_MINUTES,
+    fullReadIntervalMinutes: parsed.data.FULL_READ_INTERVAL_MINUTES,
     sweepToken: parsed.data.SWEEP_TOKEN,
     metrics: parsed.data.METRICS || parsed.data.METRICS_TOKEN !== undefined,
     metricsToken: parsed.data.METRICS_TOKEN,

@@ -6,7 +6,7 @@ import {
   TRACKING_LABEL,
   type TrackingState,
 } from "../domain/tracking.js";
-import type { Octokit } from "./types.js";
+import type { Issue, Octokit } from "./types.js";
 
 export interface TrackingIssue {
   number: number;
@@ -33,28 +33,29 @@ function byLogin(user: { login: string } | null | undefined, botLogin: string): 
   return user !== null && user !== undefined && loginKey(user.login) === loginKey(botLogin);
 }
 
+/** Whether an issue (as the REST API returns it) carries `label`. */
+export function hasLabel(issue: Pick<Issue, "labels">, label: string): boolean {
+  const want = label.toLowerCase();
+  return issue.labels.some((l) => (typeof l === "string" ? l : (l.name ?? "")).toLowerCase() === want);
+}
+
 /**
- * Every issue labelled `advisory` in the tracker repository, open or closed (a closed tracking issue
- * still tracks its advisory: it must never be opened twice), with its state read by the one reader:
- * from the end of the body of an issue the app opened, or from the app's own state comment on an
- * issue a person opened. A marker anywhere else, or written by anyone else, is ignored.
+ * The tracking issues among `issues` (issues of the tracker repository as the REST API lists them,
+ * open and closed: a closed tracking issue still tracks its advisory and must never be opened twice),
+ * with each state read by the one reader: from the end of the body of an issue the app opened, or
+ * from the app's own state comment on an issue a person opened (its comments are read, conditionally).
+ * A marker anywhere else, or written by anyone else, is ignored.
  */
-export async function listTrackingIssues(
+export async function readTrackingIssues(
   octokit: Octokit,
   owner: string,
   repo: string,
+  issues: readonly Issue[],
   app: { botLogin: string; stateKey: StateKey },
 ): Promise<TrackingIssue[]> {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
-    owner,
-    repo,
-    labels: TRACKING_LABEL,
-    state: "all",
-    per_page: 100,
-  });
   const out: TrackingIssue[] = [];
   for (const i of issues) {
-    if (i.pull_request) continue;
+    if (i.pull_request || !hasLabel(i, TRACKING_LABEL)) continue;
     const byApp = byLogin(i.user, app.botLogin);
     let stateComment: TrackingIssue["stateComment"] = null;
     let reading: StateReading;

@@ -35,6 +35,7 @@ const SDL = /* GraphQL */ `
     organization(login: String!): Organization
     repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
     rateLimit(dryRun: Boolean = false): RateLimit
+    user(login: String!): User
   }
 
   type RateLimit {
@@ -116,6 +117,7 @@ const SDL = /* GraphQL */ `
     id: ID!
     login: String!
     name: String
+    organization(login: String!): Organization
     url: URI!
   }
 
@@ -367,6 +369,14 @@ export function registerGraphql(core: HttpCore, world: World, repr: Repr): { sch
       login: u.login,
       name: u.name,
       url: `${repr.html}/${u.login}`,
+      // The org by that login if the user is a member of it (private memberships too: the token can
+      // read the org's members), else null.
+      organization: (args: { login: string }, ctx: Ctx) => {
+        const o = world.orgs.get(args.login.toLowerCase());
+        if (!o || accountOf(ctx) !== o.login.toLowerCase() || !o.members.has(u.login.toLowerCase())) return null;
+        need(ctx, "members", "read");
+        return orgNode(o.login, ctx);
+      },
     };
   };
 
@@ -607,6 +617,12 @@ export function registerGraphql(core: HttpCore, world: World, repr: Repr): { sch
         );
       }
       return repoNode(r);
+    },
+    user: (args: { login: string }) => {
+      if (!world.users.has(args.login.toLowerCase())) {
+        throw new GqlError(`Could not resolve to a User with the login of '${args.login}'.`, "NOT_FOUND");
+      }
+      return userNode(args.login);
     },
     rateLimit: () => ({
       cost: 1,

@@ -142,6 +142,9 @@ export function bedEnv(sim: Simulator, privateKey: string, port: number, setting
     GHE_PROTOCOL: "http",
     DRY_RUN: String(all.dryRun),
     SWEEP_INTERVAL_MINUTES: String(all.sweepIntervalMinutes),
+    ...(all.fullReadIntervalMinutes !== undefined
+      ? { FULL_READ_INTERVAL_MINUTES: String(all.fullReadIntervalMinutes) }
+      : {}),
     ...(all.sweepToken ? { SWEEP_TOKEN: all.sweepToken } : {}),
     ...(all.metrics ? { METRICS: "true" } : {}),
     ...(all.metricsToken ? { METRICS_TOKEN: all.metricsToken } : {}),

@@ -13,18 +13,25 @@ import { applyLogged, createPinned, labelledIssues, sameBody, usableTracker } fr
 import { type OrgView, orgConfig, type RunContext, securityTeam } from "./org-view.js";
 
 /**
- * Org membership of each security-team member (`GET /orgs/{org}/members/{username}`: 204 member,
- * 404 not). A member whose check fails otherwise is given the benefit of the doubt and reported as
- * unchecked, so an API hiccup never flags (or removes) anybody.
+ * Org membership of each security-team member: as the org query read it when it did (`read`), else
+ * `GET /orgs/{org}/members/{username}` (204 member, 404 not). A member whose check fails otherwise is
+ * given the benefit of the doubt and reported as unchecked, so an API hiccup never flags (or removes)
+ * anybody.
  */
 async function orgMembership(
   ctx: RunContext,
   org: string,
   members: readonly string[],
+  read: ReadonlyMap<string, boolean> | undefined,
 ): Promise<{ members: Set<string>; unchecked: string[] }> {
   const known = new Set<string>();
   const unchecked: string[] = [];
   for (const username of members) {
+    const member = read?.get(loginKey(username));
+    if (member !== undefined) {
+      if (member) known.add(loginKey(username));
+      continue;
+    }
     try {
       await ctx.octokit.rest.orgs.checkMembershipForUser({ org, username });
       known.add(loginKey(username));
@@ -65,6 +72,7 @@ export async function reconcileAudit(
     ctx,
     view.org,
     team.members.filter((m) => !onTeam.has(loginKey(m))),
+    view.orgMembers,
   );
   for (const m of team.members) if (onTeam.has(loginKey(m))) membership.members.add(loginKey(m));
   const findings = auditSecurityTeam(team.members, view.rosters, config.config.inactive, membership.members);

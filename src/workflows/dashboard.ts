@@ -5,6 +5,7 @@ import type { Plan } from "../domain/plan.js";
 import { summarize } from "../domain/response-times.js";
 import { DASHBOARD_LABEL } from "../domain/tracking.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
+import { hasLabel, type TrackingIssue } from "../github/tracker.js";
 import { advisoryRepo, type Issue } from "../github/types.js";
 import {
   configErrors,
@@ -12,9 +13,11 @@ import {
   type OrgView,
   orgConfig,
   type RunContext,
+  repoKey,
   type Tracker,
   trackerFor,
 } from "./org-view.js";
+import type { CaseResult } from "./reconcile.js";
 import { ackWithinOf, orgTimelines } from "./response-times.js";
 
 /**
@@ -40,13 +43,20 @@ export function usableTracker(ctx: RunContext, view: OrgView, config: OrgConfig 
   return tracker;
 }
 
-/** Issues (not pull requests) of the tracker with `label`, in one request; lowest number first. */
+/**
+ * Issues (not pull requests) of the tracker with `label`, lowest number first: from the view's read of
+ * the tracker when it has one (no request), else in one request.
+ */
 export async function labelledIssues(
   ctx: RunContext,
   tracker: Tracker,
   label: string,
   state: "open" | "all",
 ): Promise<Issue[]> {
+  if (tracker.pinned)
+    return tracker.pinned
+      .filter((i) => hasLabel(i, label) && (state === "all" || i.state === state))
+      .sort((a, b) => a.number - b.number);
   const { data } = await ctx.octokit.rest.issues.listForRepo({
     owner: ctx.org,
     repo: tracker.repo,
@@ -187,4 +197,118 @@ export async function reconcileDashboard(
     "dashboard",
   );
   return { writes: applied.filter((a) => a.performed).length };
+}
+
+/**
+ * The view with each case's tracking issue as the run left it (`CaseResult.tracked`): the dashboard of
+ * a run shows what the run wrote, instead of waiting for the next run to read it back.
+ */
+export function withTracked(view: OrgView, cases: readonly CaseResult[]): OrgView {
+  // One pass per tracker, whatever the number of cases.
+  const byTracker = new Map<string, Map<number, NonNullable<CaseResult["tracked"]>>>();
+  for (const c of cases) {
+    if (!c.tracked) continue;
+    const key = repoKey(c.tracked.tracker);
+    const left = byTracker.get(key) ?? new Map<number, NonNullable<CaseResult["tracked"]>>();
+    left.set(c.tracked.number, c.tracked);
+    byTracker.set(key, left);
+  }
+  const trackers = new Map(view.trackers);
+  for (const [key, left] of byTracker) {
+    const tracker = trackers.get(key);
+    if (!tracker || tracker.problem) continue;
+    const asLeft = (known: TrackingIssue | undefined, t: NonNullable<CaseResult["tracked"]>): TrackingIssue =>
+      known
+        ? { ...known, open: t.open, tracking: t.tracking, unverified: null }
+        : {
+            number: t.number,
+            nodeId: "",
+            title: "",
+            body: "",
+            open: t.open,
+            byApp: true,
+            stateComment: null,
+            tracking: t.tracking,
+            unverified: null,
+          };
+    const issues: TrackingIssue[] = [];
+    const seen = new Set<number>();
+    for (const issue of tracker.issues) {
+      const t = left.get(issue.number);
+      issues.push(t ? asLeft(issue, t) : issue);
+      if (t) seen.add(issue.number);
+    }
+    for (const [number, t] of left) if (!seen.has(number)) issues.push(asLeft(undefined, t));
+    issues.sort((a, b) => a.number - b.number);
+    const byGhsa = new Map(tracker.byGhsa);
+    for (const issue of issues)
+      if (left.has(issue.number))
+        for (const a of issue.tracking?.advisories ?? []) byGhsa.set(a.ghsa.toLowerCase(), issue);
+    trackers.set(key, { ...tracker, issues, byGhsa });
+  }
+  return { ...view, trackers };
+}
+
+/** What each case's publication showed, keyed by GHSA id (lower case), for the dashboard. */
+export function extrasOf(cases: readonly CaseResult[]): Map<string, AdvisoryExtra> {
+  return new Map(
+    cases
+      .flatMap((c) => c.publication)
+      .map((p) => [p.ghsa.toLowerCase(), { fixingRelease: p.fixingRelease, blockers: p.blockers }]),
+  );
+}
+
+/** `base` with `fresh`'s entries put in, by key. */
+function overlay<T>(base: readonly T[], fresh: readonly T[], key: (t: T) => string): T[] {
+  const keys = new Set(fresh.map(key));
+  return [...base.filter((t) => !keys.has(key(t))), ...fresh];
+}
+
+/**
+ * The dashboard between sweeps. A sweep reads the whole org and renders the dashboard from it; an
+ * event (a report, a publication, a roster push, an embargo-watch notice) reads only what it concerns.
+ * So the org as the dashboard last showed it is kept per org, and an event that wrote something
+ * renders the dashboard from it with what the event read and wrote put in: its advisories, its
+ * repositories and their configuration, the tracker as it read it and the tracking issues as it left
+ * them. What the event did not read is as the last sweep (or event) showed it — so the dashboard
+ * changes only where the event changed something, and the next sweep, reading everything, writes
+ * only what changed meanwhile. Without a sweep since the process started, events leave the
+ * dashboard to the next sweep.
+ */
+export class DashboardMemory {
+  readonly #orgs = new Map<string, { view: OrgView; extra: Map<string, AdvisoryExtra> }>();
+
+  /** A sweep's view of the whole org (with what it wrote) and its cases' publication figures. */
+  remember(view: OrgView, extra: Map<string, AdvisoryExtra>): void {
+    if (view.scoped) return;
+    this.#orgs.set(view.org.toLowerCase(), { view, extra });
+  }
+
+  /** Re-renders the dashboard after an event's run; writes only when the event changed it. */
+  async follow(ctx: RunContext, view: OrgView, cases: readonly CaseResult[]): Promise<{ writes: number }> {
+    const last = this.#orgs.get(view.org.toLowerCase());
+    if (!last) return { writes: 0 };
+    const fresh = withTracked(view, cases);
+    const advisories = overlay(last.view.advisories, fresh.advisories, (a) => a.ghsa_id.toLowerCase());
+    const merged: OrgView = fresh.scoped
+      ? {
+          ...fresh,
+          scoped: false,
+          repos: overlay(last.view.repos, fresh.repos, (r) => repoKey(r.name)),
+          rosters: overlay(last.view.rosters, fresh.rosters, (r) => repoKey(r.name)),
+          rosterWarnings: [
+            ...last.view.rosterWarnings.filter(
+              (w) => !fresh.repos.some((r) => w.file.toLowerCase().startsWith(`${repoKey(r.name)}/`)),
+            ),
+            ...fresh.rosterWarnings,
+          ],
+          configs: new Map([...last.view.configs, ...fresh.configs]),
+          advisories,
+        }
+      : fresh;
+    const extra = new Map([...last.extra, ...extrasOf(cases)]);
+    const out = await reconcileDashboard(ctx, merged, extra);
+    this.#orgs.set(view.org.toLowerCase(), { view: merged, extra });
+    return out;
+  }
 }

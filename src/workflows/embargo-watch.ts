@@ -76,9 +76,14 @@ export class EmbargoWatch {
     this.indexes.delete(org.toLowerCase());
   }
 
+  /** The org's index, when a run has built it: deciding from it needs no run context at all. */
+  known(org: string): WatchIndex | undefined {
+    return this.indexes.get(org.toLowerCase());
+  }
+
   /** The org's index; without one (a process that has not swept yet), one conditional list of its advisories. */
   async index(ctx: RunContext): Promise<WatchIndex> {
-    const known = this.indexes.get(ctx.org.toLowerCase());
+    const known = this.known(ctx.org);
     if (known) return known;
     const advisories = await ctx.octokit.paginate(ctx.octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
       org: ctx.org,
@@ -92,9 +97,12 @@ export class EmbargoWatch {
     return this.indexes.get(ctx.org.toLowerCase()) as WatchIndex;
   }
 
-  /** The unpublished advisories public text names. */
-  async matches(ctx: RunContext, texts: readonly string[]): Promise<EmbargoMatch[]> {
-    const index = await this.index(ctx);
+  /**
+   * The unpublished advisories public text names. `context` builds a run's context only when the
+   * index has to be read (a warm index decides from memory: nothing is built, read or written).
+   */
+  async matches(org: string, context: () => Promise<RunContext>, texts: readonly string[]): Promise<EmbargoMatch[]> {
+    const index = this.known(org) ?? (await this.index(await context()));
     return texts.flatMap((text) => findEmbargoMatches(index, text));
   }
 }

@@ -7,12 +7,14 @@ import { type Config, DEFAULT_ROSTER_FILES } from "../config/schema.js";
 import { loginKey } from "../domain/handles.js";
 import type { RepoRosterState } from "../domain/patch-team.js";
 import { mergeRosters, parseRoster, type Roster, type RosterWarning } from "../domain/rosters.js";
-import type { StateKey } from "../domain/tracking.js";
+import { AUDIT_LABEL, DASHBOARD_LABEL, type StateKey } from "../domain/tracking.js";
 import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
-import { type RepoSnapshot, readOrgRepos, readTeamMembers } from "../github/org.js";
-import { listTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
-import { advisoryRepo, type Octokit, type RepositoryAdvisory } from "../github/types.js";
+import { type ListCache, readSortedList } from "../github/lists.js";
+import { type RepoSnapshot, readOrgSnapshot, readTeamMembers } from "../github/org.js";
+import type { RunReads } from "../github/run-reads.js";
+import { hasLabel, readTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
+import { advisoryRepo, type Issue, type Octokit, type RepositoryAdvisory } from "../github/types.js";
 
 /** Everything one run needs to know about an org, read once: the reconcilers decide from this. */
 export interface OrgView {
@@ -25,6 +27,16 @@ export interface OrgView {
   trackers: Map<string, Tracker>;
   /** Security team per team slug ("" = no team configured): logins, or null when the team is missing. */
   teams: Map<string, string[] | null>;
+  /**
+   * Org membership of handles listed in configurations, read with the org (keyed by `loginKey`);
+   * a handle missing here is checked on its own.
+   */
+  orgMembers?: Map<string, boolean>;
+  /**
+   * Only the repositories a scoped read concerned were read (`repos`, `configs`, `rosters` hold those,
+   * the org's `.github` and the tracker): never to be taken for the whole org.
+   */
+  scoped?: boolean;
 }
 
 export interface Tracker {
@@ -37,6 +49,11 @@ export interface Tracker {
   byGhsa: Map<string, TrackingIssue>;
   /** Open issues that track only advisories another (earlier) issue tracks, keyed by that issue's number. */
   duplicates: Map<number, TrackingIssue[]>;
+  /**
+   * The tracker's dashboard and audit issues (open and closed), from the same read of the tracker's
+   * issues; absent in a view built without that read, where they are listed by label when needed.
+   */
+  pinned?: Issue[];
 }
 
 export interface RunContext {
@@ -54,6 +71,13 @@ export interface RunContext {
    * expired). `apply` checks it before every write. Unset = the run cannot lose its lock.
    */
   fence?: () => Promise<void>;
+  /**
+   * What the org's lists held when last read, so that a list is read only down to what changed
+   * (`src/github/lists.ts`); without it every list is read whole.
+   */
+  lists?: ListCache;
+  /** What this run has read (releases, drafts) and the release-notes edits it has decided; see `RunReads`. */
+  reads?: RunReads;
 }
 
 export function repoKey(name: string): string {
@@ -121,9 +145,23 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
       ...empty,
       problem: `tracker repository ${ctx.org}/${name} is ${snapshot.visibility}; tracking issues need a private repository`,
     };
-  const issues = (await listTrackingIssues(ctx.octokit, ctx.org, snapshot.name, ctx)).sort(
-    (a, b) => a.number - b.number,
-  );
+  // One list of every issue of the tracker, read down to what changed since the last read: tracking
+  // issues, the dashboard and the audit issue come from it.
+  const listed = (
+    await readSortedList<Issue>({
+      octokit: ctx.octokit,
+      route: ctx.octokit.rest.issues.listForRepo,
+      params: { owner: ctx.org, repo: snapshot.name, state: "all" },
+      key: `${ctx.org.toLowerCase()} issues ${repoKey(snapshot.name)}`,
+      id: (i) => i.number,
+      cache: ctx.lists,
+      now: ctx.now.getTime(),
+    })
+  )
+    .filter((i) => !i.pull_request)
+    .sort((a, b) => a.number - b.number);
+  const issues = await readTrackingIssues(ctx.octokit, ctx.org, snapshot.name, listed, ctx);
+  const pinned = listed.filter((i) => hasLabel(i, DASHBOARD_LABEL) || hasLabel(i, AUDIT_LABEL));
   const byGhsa = new Map<string, TrackingIssue>();
   const duplicates = new Map<number, TrackingIssue[]>();
   for (const issue of issues) {
@@ -139,7 +177,14 @@ async function readTracker(ctx: RunContext, repos: RepoSnapshot[], name: string)
     for (const ghsa of ghsas) if (!byGhsa.has(ghsa)) byGhsa.set(ghsa, issue);
   }
   const duplicated = new Set([...duplicates.values()].flat());
-  return { repo: snapshot.name, problem: null, issues: issues.filter((i) => !duplicated.has(i)), byGhsa, duplicates };
+  return {
+    repo: snapshot.name,
+    problem: null,
+    issues: issues.filter((i) => !duplicated.has(i)),
+    byGhsa,
+    duplicates,
+    pinned,
+  };
 }
 
 /**
@@ -158,11 +203,14 @@ async function readAdvisories(ctx: RunContext, scope: AdvisoryScope): Promise<Re
   const { octokit } = ctx;
   switch (scope.kind) {
     case "org":
-      return octokit.paginate(octokit.rest.securityAdvisories.listOrgRepositoryAdvisories, {
-        org: ctx.org,
-        per_page: 100,
-        sort: "updated",
-        direction: "desc",
+      return readSortedList<RepositoryAdvisory>({
+        octokit,
+        route: octokit.rest.securityAdvisories.listOrgRepositoryAdvisories,
+        params: { org: ctx.org },
+        key: `${ctx.org.toLowerCase()} advisories`,
+        id: (a) => a.ghsa_id.toLowerCase(),
+        cache: ctx.lists,
+        now: ctx.now.getTime(),
       });
     case "repo":
       return octokit.paginate(octokit.rest.securityAdvisories.listRepositoryAdvisories, {
@@ -205,33 +253,126 @@ async function addSiblings(
 }
 
 /**
+ * The roster files the org's configurations named when the app last read them (the defaults and any a
+ * configuration adds); empty when it has not read the org yet.
+ */
+export function knownRosterFiles(lists: ListCache | undefined, org: string): string[] {
+  return lists?.noted(`${org.toLowerCase()} roster files`) ?? [];
+}
+
+/** The repositories a scoped read concerns (null: every repository of the org). */
+function reposOf(ctx: RunContext, scope: AdvisoryScope): string[] | null {
+  switch (scope.kind) {
+    case "org":
+      return null;
+    case "repo":
+      return [scope.repo];
+    case "named":
+      return scope.advisories.map((a) => a.repo);
+    case "read":
+      return scope.advisories
+        .map((a) => advisoryRepo(a))
+        .filter((r) => r.owner.toLowerCase() === ctx.org.toLowerCase())
+        .map((r) => r.repo);
+  }
+}
+
+/**
  * Reads the org: repositories with roster and config files (GraphQL), configurations, security teams
  * (GraphQL), the repository advisories in `scope` (by default every one of the org, one paginated list)
  * and the tracker repositories' tracking issues.
+ *
+ * A scoped read (an event: the advisories it names, one repository) reads only the repositories it
+ * concerns — theirs, the org's `.github` (the org configuration) and the tracker — in one GraphQL
+ * request instead of one per 100 repositories, then those of siblings it finds; the view says so
+ * (`scoped`), and org-wide steps never take it for the whole org.
  */
 export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "org" }): Promise<OrgView> {
-  let repos = await readOrgRepos(ctx.octokit, ctx.org, DEFAULT_ROSTER_FILES);
-  let configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
-  const files = rosterFiles(configs.values());
-  if (files.length > DEFAULT_ROSTER_FILES.length) {
-    repos = await readOrgRepos(ctx.octokit, ctx.org, files);
-    configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+  // The security teams the configurations named last time ride on the org query; a team named for the
+  // first time costs a query of its own.
+  // So do the org memberships of handles the configurations list (the security-team audit checks them).
+  const scopeKey = ctx.org.toLowerCase();
+  const teamsKey = `${scopeKey} teams`;
+  const usersKey = `${scopeKey} listed handles`;
+  // Roster files and tracker repositories the configurations named last time: read in the first query.
+  const filesKey = `${scopeKey} roster files`; // as `knownRosterFiles` reads it
+  const trackersKey = `${scopeKey} trackers`;
+  const hinted = { teams: ctx.lists?.noted(teamsKey) ?? [], users: ctx.lists?.noted(usersKey) ?? [] };
+  const named = reposOf(ctx, scope);
+  const wanted = new Map<string, string>();
+  const want = (names: Iterable<string>) => {
+    for (const n of names) if (!wanted.has(repoKey(n))) wanted.set(repoKey(n), n);
+  };
+  if (named) want([...named, ORG_CONFIG_REPO, ...(ctx.lists?.noted(trackersKey) ?? [])]);
+  const files = new Set<string>([...DEFAULT_ROSTER_FILES, ...(ctx.lists?.noted(filesKey) ?? [])]);
+  const only = () => (named ? [...wanted.values()] : undefined);
+
+  let read = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
+  let configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
+  const trackerNames = new Set<string>();
+  const trackersOf = () => {
+    for (const c of configs.values())
+      if (c.ok && c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
+  };
+  trackersOf();
+  // Roster files or a tracker the configurations name and the first query did not read: read again.
+  const moreFiles = rosterFiles(configs.values()).filter((f) => !files.has(f));
+  const moreRepos = named ? [...trackerNames].filter((t) => !wanted.has(t)) : [];
+  if (moreFiles.length > 0 || moreRepos.length > 0) {
+    for (const f of moreFiles) files.add(f);
+    want(moreRepos);
+    read = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
+    configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
+    trackersOf();
   }
-  const { rosters, warnings } = rostersOf(repos, configs);
+  let repos = read.repos;
 
   const teams = new Map<string, string[] | null>();
-  const trackerNames = new Set<string>();
   for (const c of configs.values()) {
     if (!c.ok) continue;
     const slug = c.config.securityTeam.team ?? "";
-    if (!teams.has(slug)) teams.set(slug, slug === "" ? [] : await readTeamMembers(ctx.octokit, ctx.org, slug));
-    if (c.config.tracker.repo) trackerNames.add(repoKey(c.config.tracker.repo));
+    if (!teams.has(slug)) {
+      const known = read.teams.get(slug);
+      teams.set(
+        slug,
+        slug === "" ? [] : known !== undefined ? known : await readTeamMembers(ctx.octokit, ctx.org, slug),
+      );
+    }
   }
+  const listed = new Set<string>();
+  for (const c of configs.values())
+    if (c.ok) for (const login of c.config.securityTeam.members) listed.add(loginKey(login));
+  ctx.lists?.note(
+    teamsKey,
+    [...teams.keys()].filter((slug) => slug !== ""),
+  );
+  ctx.lists?.note(usersKey, [...listed]);
+  // A scoped read saw only some configurations: it adds to what the last read of the whole org named.
+  const namedFiles = rosterFiles(configs.values());
+  ctx.lists?.note(filesKey, named ? [...new Set([...(ctx.lists?.noted(filesKey) ?? []), ...namedFiles])] : namedFiles);
+  ctx.lists?.note(
+    trackersKey,
+    named ? [...new Set([...(ctx.lists?.noted(trackersKey) ?? []), ...trackerNames])] : [...trackerNames],
+  );
 
   const advisories = await readAdvisories(ctx, scope);
   const trackers = new Map<string, Tracker>();
   for (const name of trackerNames) trackers.set(name, await readTracker(ctx, repos, name));
   if (scope.kind !== "org") await addSiblings(ctx, advisories, trackers.values());
+  if (named) {
+    // Siblings in repositories the scoped query did not read: their rosters and configuration too.
+    const have = new Set(repos.map((r) => repoKey(r.name)));
+    const missing = advisories
+      .map((a) => advisoryRepo(a))
+      .filter((r) => r.owner.toLowerCase() === scopeKey && !have.has(repoKey(r.repo)))
+      .map((r) => r.repo);
+    if (missing.length > 0) {
+      const more = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], { teams: [], users: [] }, missing);
+      repos = [...repos, ...more.repos];
+      configs = await loadOrgConfigs(ctx.octokit, ctx.org, repos);
+    }
+  }
+  const { rosters, warnings } = rostersOf(repos, configs);
   return {
     org: ctx.org,
     repos,
@@ -241,6 +382,8 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     advisories,
     trackers,
     teams,
+    orgMembers: read.members,
+    scoped: named !== null,
   };
 }
 

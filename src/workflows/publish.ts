@@ -3,8 +3,10 @@
  * notices on the tracking issue, the "Security advisories" section of the release notes).
  *
  * Invariant: no code path publishes an advisory whose fixing release is not published. The gate is the
- * only code that builds an `advisory.publish` write, and before it does, it re-reads the advisory and
- * the repository's releases from GitHub — never from a cache, a payload or the org view.
+ * only code that builds an `advisory.publish` write, and before it does, it reads the advisory and the
+ * repository's releases from GitHub in this run, under the org's lock — never from the org view, a
+ * payload or anything kept between runs. A run that publishes several drafts of one repository reads
+ * its drafts and its releases once (`RunReads`), and edits each fixing release's notes once.
  */
 import type { Config } from "../config/schema.js";
 import { DESCRIPTION_PROBLEMS, disclosureExample, disclosureWarnings } from "../domain/disclosure.js";
@@ -19,9 +21,10 @@ import { patchedVersions, publicationReadiness, unrecognizedPatchedVersions } fr
 import { blockedReleaseReminder } from "../domain/schedule.js";
 import type { Notice, TrackingState } from "../domain/tracking.js";
 import { escapeUntrusted } from "../domain/untrusted.js";
-import { ApplyError, apply } from "../github/apply.js";
+import { type Applied, ApplyError, apply } from "../github/apply.js";
 import { RECENT_RELEASES, type SnapshotRelease } from "../github/org.js";
 import { findReleases } from "../github/releases.js";
+import type { PendingNote, RunReads } from "../github/run-reads.js";
 import { advisoryRepo, type Octokit, type Release, type RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
@@ -38,9 +41,36 @@ export type GateOutcome =
   | { kind: "published"; advisory: RepositoryAdvisory; fixingReleases: Release[] }
   | { kind: "refused"; message: string };
 
-/** The published releases an advisory's publication depends on, read now from GitHub. */
-function releasesFor(octokit: Octokit, owner: string, repo: string, advisory: RepositoryAdvisory): Promise<Release[]> {
-  return findReleases(octokit, owner, repo, [...patchedVersions(advisory), ...unrecognizedPatchedVersions(advisory)]);
+/** The published releases an advisory's publication depends on, read from GitHub in this run. */
+function releasesFor(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  advisory: RepositoryAdvisory,
+  reads?: RunReads,
+): Promise<Release[]> {
+  return findReleases(
+    octokit,
+    owner,
+    repo,
+    [...patchedVersions(advisory), ...unrecognizedPatchedVersions(advisory)],
+    reads,
+  );
+}
+
+/**
+ * The advisory as GitHub has it, read in this run: from the repository's drafts, listed once a run
+ * (a release fixing several drafts reads them in one request), else by its GHSA id.
+ */
+async function readAdvisory(ctx: RunContext, target: PublishTarget): Promise<RepositoryAdvisory> {
+  const { owner, repo, ghsa } = target;
+  if (ctx.reads) {
+    const drafts = await ctx.reads.drafts(ctx.octokit, owner, repo);
+    const listed = drafts.find((a) => a.ghsa_id.toLowerCase() === ghsa.toLowerCase());
+    if (listed) return listed;
+  }
+  const { data } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({ owner, repo, ghsa_id: ghsa });
+  return data;
 }
 
 /**
@@ -58,27 +88,19 @@ export async function publishGate(
   /** A security-team `/advisory publish`: confirms a fixing release older than the advisory. */
   authority: { securityTeamConfirmed: boolean } = { securityTeamConfirmed: false },
 ): Promise<GateOutcome> {
-  const { owner, repo, ghsa } = target;
-  const { data: advisory } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
-    owner,
-    repo,
-    ghsa_id: ghsa,
-  });
-  const releases = await releasesFor(ctx.octokit, owner, repo, advisory);
+  const { owner, repo } = target;
+  const advisory = await readAdvisory(ctx, target);
+  const releases = await releasesFor(ctx.octokit, owner, repo, advisory, ctx.reads);
   const verdict = publicationVerdict(advisory, releases, config.publish, hold, authority);
   if (verdict.kind !== "ready") return verdict;
   const waitingFor: string[] = [];
   for (const sibling of siblings) {
-    const { data: other } = await ctx.octokit.rest.securityAdvisories.getRepositoryAdvisory({
-      owner: sibling.owner,
-      repo: sibling.repo,
-      ghsa_id: sibling.ghsa,
-    });
+    const other = await readAdvisory(ctx, sibling);
     // Published: done. Closed or withdrawn (rejected, abandoned): it left the group and holds nobody back.
     if (other.state === "published" || other.state === "closed" || other.state === "withdrawn") continue;
     const theirs = publicationVerdict(
       other,
-      await releasesFor(ctx.octokit, sibling.owner, sibling.repo, other),
+      await releasesFor(ctx.octokit, sibling.owner, sibling.repo, other, ctx.reads),
       config.publish,
       hold,
       authority,
@@ -97,6 +119,7 @@ export async function publishGate(
   try {
     const [done] = await apply(plan, ctx);
     const published = (done?.performed ? done.data : { ...advisory, state: "published" }) as RepositoryAdvisory;
+    await ctx.reads?.advisoryWritten(owner, repo, published);
     ctx.log.info(
       {
         ghsa: advisory.ghsa_id,
@@ -119,7 +142,23 @@ export interface Annotation {
   complete: boolean;
 }
 
-/** Adds the "Security advisories" section to each fixing release's notes (never twice). */
+/** The release's notes as this run last saw them: its own edit of them included. */
+function notesOf(
+  ctx: RunContext,
+  target: { owner: string; repo: string },
+  release: Pick<Release, "id" | "body">,
+): string | null | undefined {
+  return (ctx.reads?.release(target.owner, target.repo, release.id) ?? release).body;
+}
+
+/** Folds the app's edits of release notes into what the run has read. */
+function noteEdits(ctx: RunContext, target: { owner: string; repo: string }, applied: readonly Applied[]): void {
+  for (const done of applied)
+    if (done.performed && done.write.op === "release.update" && done.data)
+      ctx.reads?.releaseEdited(target.owner, target.repo, done.data as Release);
+}
+
+/** Adds the "Security advisories" section to each fixing release's notes (never twice), now. */
 export async function annotateReleases(
   ctx: RunContext,
   target: { owner: string; repo: string },
@@ -128,7 +167,7 @@ export async function annotateReleases(
 ): Promise<Annotation> {
   const plan: Plan = [];
   for (const release of releases) {
-    const body = annotateReleaseNotes(release.body, [
+    const body = annotateReleaseNotes(notesOf(ctx, target, release), [
       { ghsa: advisory.ghsa_id, url: advisory.html_url, summary: advisory.summary },
     ]);
     if (body === null) continue;
@@ -139,12 +178,92 @@ export async function annotateReleases(
     });
   }
   try {
-    return { writes: (await apply(plan, ctx)).filter((d) => d.performed).length, complete: true };
+    const applied = await apply(plan, ctx);
+    noteEdits(ctx, target, applied);
+    return { writes: applied.filter((d) => d.performed).length, complete: true };
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
+    noteEdits(ctx, target, err.done);
     ctx.log.warn({ ghsa: advisory.ghsa_id, op: err.write.op, status: err.status }, "release annotation refused");
     return { writes: 0, complete: false };
   }
+}
+
+/**
+ * Links the advisory in each fixing release's notes: with the run's reads, at the end of the run's
+ * publications (`flushReleaseNotes`), so that a release fixing several advisories is edited once; else
+ * now. `account` is credited with the edits made.
+ */
+async function annotateLater(
+  ctx: RunContext,
+  target: { owner: string; repo: string },
+  advisory: RepositoryAdvisory,
+  releases: ReadonlyArray<Pick<Release, "id" | "tag_name" | "body">>,
+  account: { writes: number },
+): Promise<{ pending: PendingNote[]; annotation: Annotation | null }> {
+  if (!ctx.reads) return { pending: [], annotation: await annotateReleases(ctx, target, advisory, releases) };
+  const pending = releases.map(
+    (release): PendingNote => ({
+      ...target,
+      release,
+      advisory: { ghsa: advisory.ghsa_id, url: advisory.html_url, summary: advisory.summary },
+      account,
+      outcome: null,
+    }),
+  );
+  ctx.reads.notes.push(...pending);
+  return { pending, annotation: null };
+}
+
+/**
+ * Makes the release-notes edits the run's publications decided: one edit per release, carrying every
+ * advisory it fixes. A refused edit leaves its advisories' notes incomplete (their tracking issues stay
+ * open, and a later sweep edits again). Returns the edits made.
+ */
+export async function flushReleaseNotes(ctx: RunContext): Promise<number> {
+  const reads = ctx.reads;
+  if (!reads) return 0;
+  const waiting = reads.notes.filter((n) => n.outcome === null);
+  const byRelease = new Map<string, PendingNote[]>();
+  for (const note of waiting) {
+    const k = `${note.owner}/${note.repo}#${note.release.id}`.toLowerCase();
+    byRelease.set(k, [...(byRelease.get(k) ?? []), note]);
+  }
+  let writes = 0;
+  for (const notes of byRelease.values()) {
+    const [first] = notes as [PendingNote, ...PendingNote[]];
+    const target = { owner: first.owner, repo: first.repo };
+    const body = annotateReleaseNotes(
+      notesOf(ctx, target, first.release),
+      notes.map((n) => n.advisory),
+    );
+    let complete = true;
+    if (body !== null) {
+      const plan: Plan = [
+        {
+          op: "release.update",
+          params: { ...target, release_id: first.release.id, body },
+          why: `link ${notes.map((n) => n.advisory.ghsa).join(", ")} in ${first.release.tag_name}`,
+        },
+      ];
+      try {
+        const applied = await apply(plan, ctx);
+        noteEdits(ctx, target, applied);
+        const made = applied.filter((d) => d.performed).length;
+        writes += made;
+        first.account.writes += made;
+      } catch (err) {
+        if (!(err instanceof ApplyError)) throw err;
+        complete = false;
+        ctx.log.warn(
+          { ghsa: notes.map((n) => n.advisory.ghsa), op: err.write.op, status: err.status },
+          "release annotation refused",
+        );
+      }
+    }
+    for (const note of notes) note.outcome = { complete };
+  }
+  return writes;
 }
 
 /** Recent published releases of a repository, as the org view read them (no extra request). */
@@ -171,6 +290,11 @@ export interface PublicationStep {
   writes: number;
   /** A release-notes edit for this published advisory is still to be made (GitHub refused it). */
   annotationPending: boolean;
+  /**
+   * Release-notes edits decided for this advisory and made at the end of the run's publications
+   * (`flushReleaseNotes`): pending until then, and while any is not complete.
+   */
+  notesPending: PendingNote[];
   /** Remarks for the advisory's status on the tracking issue. */
   notes: string[];
 }
@@ -221,6 +345,8 @@ export async function publicationStep(
   patchTeam: string[],
   /** Other advisories of the same vulnerability, which publish together with `publish.together`. */
   siblings: RepositoryAdvisory[] = [],
+  /** Credited with release-notes edits made at the end of the run (`flushReleaseNotes`). */
+  account: { writes: number } = { writes: 0 },
 ): Promise<PublicationStep> {
   const step: PublicationStep = {
     advisory,
@@ -230,15 +356,17 @@ export async function publicationStep(
     notices: [],
     writes: 0,
     annotationPending: false,
+    notesPending: [],
     notes: [],
   };
   if (advisory.state === "published" && config.publish.annotateRelease) {
     // Published, and its tracking issue still open: by hand, or on an earlier run whose release-notes
     // edit GitHub refused. Annotate from the view's releases; nothing is written when the notes have it.
     const { fixingReleases } = publicationReadiness(advisory, recentReleases(view, target.repo), config.publish);
-    const annotation = await annotateReleases(ctx, target, advisory, fixingReleases);
-    step.writes += annotation.writes;
-    step.annotationPending = !annotation.complete;
+    const { pending, annotation } = await annotateLater(ctx, target, advisory, fixingReleases, account);
+    step.writes += annotation?.writes ?? 0;
+    step.annotationPending = annotation !== null && !annotation.complete;
+    step.notesPending = pending;
     return step;
   }
   if (advisory.state !== "draft") return step;
@@ -261,7 +389,7 @@ export async function publicationStep(
   );
   if (pre.kind === "waiting" && pre.missing.length > 0 && mayBeOlder(view, target.repo)) {
     // The view holds only the newest releases: a missing version may have been released before them.
-    const older = await findReleases(ctx.octokit, target.owner, target.repo, pre.missing);
+    const older = await findReleases(ctx.octokit, target.owner, target.repo, pre.missing, ctx.reads);
     const known = new Set(recent.map((r) => r.id));
     pre = publicationVerdict(
       advisory,
@@ -288,9 +416,16 @@ export async function publicationStep(
       step.writes += ctx.dryRun ? 0 : 1;
       step.advisory = outcome.advisory;
       if (config.publish.annotateRelease) {
-        const annotation = await annotateReleases(ctx, target, outcome.advisory, outcome.fixingReleases);
-        step.writes += annotation.writes;
-        step.annotationPending = !annotation.complete;
+        const { pending, annotation } = await annotateLater(
+          ctx,
+          target,
+          outcome.advisory,
+          outcome.fixingReleases,
+          account,
+        );
+        step.writes += annotation?.writes ?? 0;
+        step.annotationPending = annotation !== null && !annotation.complete;
+        step.notesPending = pending;
       }
       return step;
     }

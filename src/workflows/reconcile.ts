@@ -28,6 +28,7 @@ import {
 } from "../domain/tracking.js";
 import { quoteUntrusted } from "../domain/untrusted.js";
 import { type Applied, ApplyError, apply } from "../github/apply.js";
+import type { PendingNote } from "../github/run-reads.js";
 import { type TrackingIssue, trackedGhsas } from "../github/tracker.js";
 import { advisoryRepo, type IssueComment, type RepositoryAdvisory } from "../github/types.js";
 import {
@@ -39,7 +40,7 @@ import {
   type Tracker,
   trackerFor,
 } from "./org-view.js";
-import { publicationStep } from "./publish.js";
+import { flushReleaseNotes, publicationStep } from "./publish.js";
 
 /** One vulnerability: its advisories (siblings share a tracking issue) and that issue, if any. */
 export interface Case {
@@ -64,6 +65,11 @@ export interface CaseResult {
   issue?: TrackingIssue;
   /** The case could not be read or written this run (the next sweep retries it). */
   failed?: boolean;
+  /**
+   * The case's tracking issue as this run left it (its state, open or closed), when every write to it
+   * was made: the dashboard shows it without reading the tracker again.
+   */
+  tracked?: { tracker: string; number: number; open: boolean; tracking: TrackingState };
 }
 
 function lower(s: string): string {
@@ -100,6 +106,18 @@ export function casesOf(view: OrgView): Case[] {
   return cases;
 }
 
+/** Where each advisory is in the view (by GHSA id, lower case), so a sweep of thousands stays linear. */
+const positions = new WeakMap<RepositoryAdvisory[], Map<string, number>>();
+
+function positionOf(view: OrgView, ghsa: string): number {
+  let known = positions.get(view.advisories);
+  if (!known || known.size !== view.advisories.length) {
+    known = new Map(view.advisories.map((a, i) => [lower(a.ghsa_id), i]));
+    positions.set(view.advisories, known);
+  }
+  return known.get(lower(ghsa)) ?? -1;
+}
+
 interface Staffed {
   advisory: RepositoryAdvisory;
   status: AdvisoryStatus;
@@ -110,6 +128,8 @@ interface Staffed {
   mention: string[];
   /** Published, but its release notes still lack the link: the tracking issue stays open until they have it. */
   annotationPending: boolean;
+  /** Release-notes edits made at the end of the run's publications; pending until made. */
+  notesPending: PendingNote[];
 }
 
 const FORK_PERMISSION_NOTE =
@@ -219,7 +239,10 @@ async function staffAdvisory(
   for (const done of applied) {
     if (!done.performed) continue;
     result.writes += 1;
-    if (done.write.op === "advisory.update" && done.data) current = done.data as RepositoryAdvisory;
+    if (done.write.op === "advisory.update" && done.data) {
+      current = done.data as RepositoryAdvisory;
+      await ctx.reads?.advisoryWritten(owner, repo, current);
+    }
     if (done.write.op === "advisory.fork") tracking.forkRequestedAt[advisory.ghsa_id] = ctx.now.toISOString();
   }
   const patched = applied.some((d) => d.performed && d.write.op === "advisory.update");
@@ -237,15 +260,26 @@ async function staffAdvisory(
   const team_ =
     decision.collaborators.change?.collaborating_users ?? (current.collaborating_users ?? []).map((u) => u.login);
   const mention = desired.users.filter((u) => u.toLowerCase() !== (reporter ?? "").toLowerCase());
-  const siblings = view.advisories.filter(
-    (a) =>
-      a.ghsa_id !== current.ghsa_id &&
-      tracking.advisories.some((t) => t.ghsa.toLowerCase() === a.ghsa_id.toLowerCase()),
+  const siblings = tracking.advisories
+    .map((t) => positionOf(view, t.ghsa))
+    .filter((at, i, all) => at !== -1 && all.indexOf(at) === i)
+    .sort((a, b) => a - b)
+    .map((at) => view.advisories[at] as RepositoryAdvisory)
+    .filter((a) => a.ghsa_id !== current.ghsa_id);
+  const publication = await publicationStep(
+    ctx,
+    view,
+    { owner, repo },
+    current,
+    config,
+    tracking,
+    mention,
+    siblings,
+    result,
   );
-  const publication = await publicationStep(ctx, view, { owner, repo }, current, config, tracking, mention, siblings);
   current = publication.advisory;
   // Later steps of this run (the dashboard) see the advisory as it is now.
-  const at = view.advisories.findIndex((a) => a.ghsa_id === current.ghsa_id);
+  const at = positionOf(view, current.ghsa_id);
   if (at !== -1) view.advisories[at] = current;
   result.writes += publication.writes;
   tracking.notices.push(...publication.notices);
@@ -269,6 +303,7 @@ async function staffAdvisory(
     config,
     mention,
     annotationPending: publication.annotationPending,
+    notesPending: publication.notesPending,
   };
 }
 
@@ -393,6 +428,19 @@ async function quarantine(ctx: RunContext, view: OrgView, c: Case, result: CaseR
   return result;
 }
 
+/** A case after its first phase (staffing, publication), waiting for its tracking issue to be written. */
+interface Prepared {
+  c: Case;
+  result: CaseResult;
+  /** Set when the case is done after the first phase (nothing to reconcile, or quarantined). */
+  finished: boolean;
+  tracking: TrackingState;
+  duplicates: TrackingIssue[];
+  /** The notice that adopts an issue a person opened, posted with the issue's other notices. */
+  adoption: Notice | null;
+  staffed: Staffed[];
+}
+
 /**
  * Reconciles one case: each advisory is accepted, staffed and forked (one PATCH at most, only when
  * something differs), then the tracking issue is created or brought up to date. Invalid configuration
@@ -404,11 +452,26 @@ export async function reconcileCase(
   c: Case,
   notices?: ReadonlyMap<string, readonly Notice[]>,
 ): Promise<CaseResult> {
+  const prepared = await prepareCase(ctx, view, c);
+  await flushReleaseNotes(ctx);
+  return finishCase(ctx, view, prepared, notices);
+}
+
+/** The first phase of a case: its advisories accepted, staffed, forked and, when fixed, published. */
+async function prepareCase(ctx: RunContext, view: OrgView, c: Case): Promise<Prepared> {
   const result: CaseResult = { key: c.key, writes: 0, skipped: [], problems: [], publication: [], recorded: false };
+  const done = (r: CaseResult): Prepared => ({
+    c,
+    result: r,
+    finished: true,
+    tracking: newTrackingState([], ctx.now),
+    duplicates: [],
+    adoption: null,
+    staffed: [],
+  });
   const first = c.advisories[0];
-  if (!first) return result;
-  if (c.issue?.unverified) return quarantine(ctx, view, c, result);
-  const firstRepo = advisoryRepo(first);
+  if (!first) return done(result);
+  if (c.issue?.unverified) return done(await quarantine(ctx, view, c, result));
   // Issues opened for the same vulnerability after this one (two runs at once, in two processes): what
   // they recorded is carried over here before anything is decided, and they are closed as duplicates.
   const duplicates = c.issue ? (c.tracker?.duplicates.get(c.issue.number) ?? []) : [];
@@ -446,14 +509,37 @@ export async function reconcileCase(
       result.skipped.push(`${advisory.ghsa_id}: invalid configuration for ${cfg.error.repository}`);
       continue;
     }
-    const done = await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result);
-    staffed.push(done);
+    const one = await staffAdvisory(ctx, view, advisory, cfg.config, tracking, result);
+    staffed.push(one);
     result.publication.push({
       ghsa: advisory.ghsa_id,
-      fixingRelease: done.status.fixingRelease,
-      blockers: done.status.blockers,
+      fixingRelease: one.status.fixingRelease,
+      blockers: one.status.blockers,
     });
   }
+  return { c, result, finished: false, tracking, duplicates, adoption, staffed };
+}
+
+/**
+ * The second phase of a case, after the run's release-notes edits: its tracking issue created or
+ * brought up to date, with the notices its first phase decided.
+ */
+async function finishCase(
+  ctx: RunContext,
+  view: OrgView,
+  prepared: Prepared,
+  notices?: ReadonlyMap<string, readonly Notice[]>,
+): Promise<CaseResult> {
+  const { c, result, tracking, duplicates, adoption } = prepared;
+  if (prepared.finished) return result;
+  const first = c.advisories[0];
+  if (!first) return result;
+  const firstRepo = advisoryRepo(first);
+  // Published advisories whose release notes the run's edit did not complete keep their issue open.
+  const staffed = prepared.staffed.map((s) => ({
+    ...s,
+    annotationPending: s.annotationPending || s.notesPending.some((n) => !n.outcome?.complete),
+  }));
 
   const tracker = c.tracker;
   if (!tracker || staffed.length === 0) return result;
@@ -487,6 +573,7 @@ export async function reconcileCase(
     ? renderTrackingBody(statuses, tracking, ctx.stateKey, shown)
     : renderTrackingStatus(statuses, tracking, shown);
   const anyOpen = staffed.some((s) => isOpen(s.advisory.state));
+  let leftOpen = c.issue?.open ?? true;
   const plan: Plan = [];
   // The writes that put this run's state on GitHub: the body of an issue the app opened, the state
   // comment of one a person opened. The reply to a command says ✅ only once GitHub confirmed them.
@@ -549,6 +636,7 @@ export async function reconcileCase(
     }
     // An advisory reopened on GitHub (a rejected report set back to draft) is tracked again.
     if (anyOpen && !c.issue.open) update.state = "open";
+    if (update.state !== undefined) leftOpen = update.state === "open";
     if (Object.keys(update).length > 0) {
       bodyWrite = {
         op: "issue.update",
@@ -627,6 +715,8 @@ export async function reconcileCase(
       ];
       result.writes += (await apply(notices, ctx)).filter((a) => a.performed).length;
     }
+    const number = c.issue?.number ?? created?.number;
+    if (number !== undefined) result.tracked = { tracker: tracker.repo, number, open: leftOpen, tracking };
   } catch (err) {
     if (!(err instanceof ApplyError)) throw err;
     if (!confirmed) confirm(err.done);
@@ -647,23 +737,50 @@ export async function reconcileOrg(
   view: OrgView,
   notices?: ReadonlyMap<string, readonly Notice[]>,
 ): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
+  // A case that throws is reported as failed (its advisories show why on the dashboard); the others go on.
+  const failed = (c: Case, err: unknown): CaseResult => {
+    const status = (err as { status?: number }).status;
+    ctx.log.error({ case: c.key, status, err }, "reconcile failed");
+    const reason = `not reconciled: ${failureText(err)}; the next sweep retries it`;
+    return {
+      key: c.key,
+      writes: 0,
+      skipped: [],
+      problems: [`${c.key}: ${failureText(err)}`],
+      publication: c.advisories.map((a) => ({ ghsa: a.ghsa_id, fixingRelease: null, blockers: [reason] })),
+      recorded: false,
+      failed: true,
+    };
+  };
+  // Every case's advisories first, then the release-notes edits their publications decided (one per
+  // release), then every case's tracking issue.
+  const prepared: Array<Prepared | CaseResult> = [];
   for (const c of casesOf(view)) {
     try {
-      results.push(await reconcileCase(ctx, view, c, notices));
+      prepared.push(await prepareCase(ctx, view, c));
     } catch (err) {
-      const status = (err as { status?: number }).status;
-      ctx.log.error({ case: c.key, status, err }, "reconcile failed");
-      const reason = `not reconciled: ${failureText(err)}; the next sweep retries it`;
-      results.push({
-        key: c.key,
-        writes: 0,
-        skipped: [],
-        problems: [`${c.key}: ${failureText(err)}`],
-        publication: c.advisories.map((a) => ({ ghsa: a.ghsa_id, fixingRelease: null, blockers: [reason] })),
-        recorded: false,
-        failed: true,
-      });
+      prepared.push(failed(c, err));
+    }
+  }
+  try {
+    await flushReleaseNotes(ctx);
+  } catch (err) {
+    // The notes stay pending: their tracking issues stay open, and a later sweep edits again.
+    ctx.log.error({ org: ctx.org, err }, "release notes not edited");
+  }
+  const results: CaseResult[] = [];
+  for (const p of prepared) {
+    if (!("c" in p)) {
+      results.push(p);
+      continue;
+    }
+    try {
+      results.push(await finishCase(ctx, view, p, notices));
+    } catch (err) {
+      // What its first phase wrote (a publication, a patch team) was written all the same.
+      const out = failed(p.c, err);
+      out.writes = p.result.writes;
+      results.push(out);
     }
   }
   return results;

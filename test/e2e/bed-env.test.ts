@@ -15,6 +15,7 @@ describe("the bed's environment", () => {
     const settings: Required<Settings> = {
       dryRun: true,
       sweepIntervalMinutes: 7,
+      fullReadIntervalMinutes: 5,
       sweepToken: "s".repeat(24),
       metrics: true,
       metricsToken: "m".repeat(24),

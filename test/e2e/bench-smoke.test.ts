@@ -1,10 +1,17 @@
 /**
- * The two cheapest API-economy scenarios of `npm run bench`, as a regression guard: counts only, never
- * times. A change that makes a release fixing nothing cost more than one request, or an intake write
- * more than its floor, fails here.
+ * The cheapest API-economy scenarios of `npm run bench`, as a regression guard: counts only, never
+ * times. A change that makes a release fixing nothing cost more than one request, an intake write more
+ * than its floor or read the whole org, or an idle sweep read more than the first page of each list,
+ * fails here.
  */
 import { describe, expect, it } from "vitest";
-import { intakeScenario, releaseFixingNothingScenario } from "../../bench/economy.js";
+import {
+  bigSweepScenarios,
+  IDLE_MAX_REQUESTS,
+  intakeScenario,
+  orasIdleSweepScenario,
+  releaseFixingNothingScenario,
+} from "../../bench/economy.js";
 import { runReplicas } from "../../bench/replicas.js";
 import { REDIS_URL, redisServed } from "../helpers/redis.js";
 
@@ -17,15 +24,58 @@ describe("bench smoke: API economy of the cheapest scenarios", () => {
     expect(r.requests).toEqual({ "GET /repos/{owner}/{repo}/security-advisories": 1 });
   });
 
-  it("a report intake writes exactly its floor: one PATCH, one fork, one tracking issue", async () => {
+  it("a report intake writes exactly its floor: one PATCH, one fork, one tracking issue, the dashboard's new row", async () => {
     const r = await intakeScenario();
-    expect(r.floor.writes).toBe(3);
+    expect(r.floor.writes).toBe(4);
     expect(r.cost.writes).toBe(r.floor.writes);
     expect(r.requests["PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"]).toBe(1);
     expect(r.requests["POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"]).toBe(1);
     expect(r.requests["POST /repos/{owner}/{repo}/issues"]).toBe(1);
+    // The dashboard follows the report at once (no sweep needed).
+    expect(r.requests["PATCH /repos/{owner}/{repo}/issues/{issue_number}"]).toBe(1);
     // The webhooks GitHub sends back for the app's own writes cost no write.
     expect(r.echo?.writes).toBe(0);
+  });
+
+  it("an idle sweep of the ORAS org costs its floor: installations, one org query, one page of each list (304)", async () => {
+    const r = await orasIdleSweepScenario();
+    expect(r.requests).toEqual({
+      "GET /app/installations": 1,
+      "GRAPHQL query OrgRepos": 1,
+      "GET /orgs/{org}/security-advisories (304)": 1,
+      "GET /repos/{owner}/{repo}/issues (304)": 1,
+    });
+    expect(r.cost.total).toBe(r.floor.reads);
+    expect(r.cost.writes).toBe(0);
+  });
+
+  it("in an org of more than 100 repositories, with more than a page of advisories and of tracker issues, an idle sweep reads one page of each list and an intake one org query", async () => {
+    // 101 repositories × 1 advisory: the org query is 2 pages (103 repositories with the tracker and
+    // .github), and the advisories and tracker issues are 2 pages each.
+    const [idle, , ...events] = await bigSweepScenarios(101, 1);
+    expect(idle?.requests).toEqual({
+      "GET /app/installations": 1,
+      "GRAPHQL query OrgRepos": 2,
+      "GET /orgs/{org}/security-advisories (304)": 1,
+      "GET /repos/{owner}/{repo}/issues (304)": 1,
+    });
+    expect(idle?.cost.total).toBe(5);
+    expect(idle?.cost.total).toBeLessThanOrEqual(IDLE_MAX_REQUESTS);
+    const intake = events.find((e) => e.id === "intake-big");
+    expect(intake?.requests).toEqual({
+      // Only the repositories the report concerns: its own, .github and the tracker.
+      "GRAPHQL query OrgRepos": 1,
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}": 1,
+      // The sweep before it edited tracking issues: the first page changed, and it is the only one read.
+      "GET /repos/{owner}/{repo}/issues": 1,
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}": 1,
+      "POST /repos/{owner}/{repo}/issues": 1,
+      // The dashboard's new row.
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}": 1,
+    });
+    expect(intake?.cost.total).toBe(6);
+    expect(intake?.cost.writes).toBe(intake?.floor.writes);
+    expect(intake?.ratio).toBeLessThanOrEqual(1.5);
   });
 });
 

@@ -110,7 +110,20 @@ describe("embargo watch", () => {
     bed.sim.resetRequests();
     await bed.sim.openIssue(ORG, "oras", "someone", { title: "Docs: typo in README", body: "Small fix." });
     await bed.sim.openPullRequest(ORG, "oras-go", "someone", { title: "Bump dependencies" });
+    // A push to the default branch that touches no roster file: the roster check decides from the
+    // roster files the configurations named at the last read, and reads nothing either.
+    const push = await bed.sim.push(ORG, "oras-go", {
+      pusher: "qweeah",
+      files: { "docs/notes.md": "Notes.\n" },
+      message: "docs: release notes",
+    });
+    const draft = await bed.sim.createDraftRelease(ORG, "oras-go", {
+      tag_name: "v9.9.9",
+      body: "Bug fixes.",
+      author: "qweeah",
+    });
     await bed.sim.idle();
+    expect([push.status, ...draft.deliveries.map((d) => d.status)]).toEqual([200, 200]);
     // Decided from the payload against the index: no read, no write.
     expect(bed.sim.requests.filter((r) => !r.path.endsWith("/access_tokens"))).toEqual([]);
 

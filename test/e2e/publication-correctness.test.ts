@@ -273,11 +273,18 @@ describe("the publish gate acts on what GitHub answers now, not on the org view"
     await bed.close();
   });
 
-  /** Changes the advisory on GitHub just before the gate re-reads it: the run's org view still has the old copy. */
+  /**
+   * Changes the advisory on GitHub just before the gate reads it (by its GHSA id, or in the
+   * repository's drafts), after the run has read its org view: the view still has the old copy.
+   */
   function changeBeforeTheGate(b: Bed, ghsa: string, patch: Record<string, unknown>) {
+    let viewRead = false;
     let done = false;
     b.sim.failNext((r) => {
-      if (!done && r.method === "GET" && r.path.endsWith(`/security-advisories/${ghsa}`)) {
+      if (r.method === "POST" && r.path === "/graphql") viewRead = true;
+      const gateRead =
+        r.path.endsWith(`/security-advisories/${ghsa}`) || r.path.endsWith("/oras-go/security-advisories");
+      if (!done && viewRead && r.method === "GET" && gateRead) {
         done = true;
         b.sim.world.updateAdvisory(b.sim.world.advisory(ORG, "oras-go", ghsa), patch, "qweeah");
       }

@@ -66,6 +66,7 @@ describe("publication only after the fixing release", () => {
     await bed.bot.sweepAll();
     expect([a, b, c].map((x) => stateOf(bed, x.ghsa_id))).toEqual(["draft", "draft", "draft"]);
 
+    bed.sim.resetRequests();
     const { release_id } = await bed.sim.publishRelease(ORG, "oras-go", {
       tag_name: "v2.6.1",
       body: "Bug fixes.",
@@ -73,6 +74,12 @@ describe("publication only after the fixing release", () => {
     });
     await bed.sim.idle();
     expect([a, b, c].map((x) => stateOf(bed, x.ghsa_id))).toEqual(["published", "published", "draft"]);
+    // The run reads the repository's releases once and edits the release's notes once for both.
+    const count = (method: string, route: string) =>
+      bed.sim.requests.filter((r) => r.method === method && r.route === route).length;
+    expect(count("GET", "/repos/{owner}/{repo}/releases")).toBe(1);
+    expect(count("PATCH", "/repos/{owner}/{repo}/releases/{release_id}")).toBe(1);
+    expect(count("GET", "/repos/{owner}/{repo}/security-advisories/{ghsa_id}")).toBe(0);
 
     const release = bed.sim.world.listReleases(ORG, "oras-go").find((r) => r.id === release_id);
     expect(release?.body).toContain("## Security advisories");

@@ -189,6 +189,11 @@ describe("response times", () => {
 
     bed = await startBed({ start: "2026-11-02T09:00:00Z", settings: { metrics: true, metricsToken: "t".repeat(24) } });
     const { reported, byHand } = await lifecycle(bed);
+    // The org goes quiet (pending forks appear): a sweep reads what changed, and the next one's lists
+    // answer 304, which the request counter labels.
+    bed.sim.tick();
+    await bed.bot.sweepAll();
+    await bed.bot.sweepAll();
     expect((await fetch(`${bed.appUrl}/metrics`)).status).toBe(401);
     const res = await fetch(`${bed.appUrl}/metrics`, { headers: { authorization: `Bearer ${"t".repeat(24)}` } });
     expect(res.status).toBe(200);
