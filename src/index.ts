@@ -19,7 +19,7 @@ import { malformed, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
-import { DashboardMemory, extrasOf, reconcileDashboard, withTracked } from "./workflows/dashboard.js";
+import { DashboardMemory, extrasOf, withTracked } from "./workflows/dashboard.js";
 import { EmbargoWatch } from "./workflows/embargo-watch.js";
 import { type Lease, orgKey } from "./workflows/lock.js";
 import { type AdvisoryScope, knownRosterFiles, type OrgView, type RunContext, readOrg } from "./workflows/org-view.js";
@@ -137,8 +137,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       // The dashboard shows the tracking issues as this sweep left them.
       const shown = withTracked(view, cases);
       const extra = extrasOf(cases);
-      dashboards.remember(shown, extra);
-      return reconcileDashboard(ctx, shown, extra);
+      return dashboards.sweep(ctx, shown, extra);
     },
     (ctx, view) => reconcileAudit(ctx, view),
     async (_ctx, view) => {
@@ -547,8 +546,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         // The default roster files and the config file decide at once; other paths may be roster files
         // only if a configuration names them: those the org's configurations named when last read (a
         // configuration edited since is itself a pushed config file), else read the configuration.
+        // Replicas each remember their own last read, and the push of an edited configuration may have
+        // gone to another one: with shared coordination the configuration is read (conditionally).
         if (!touches(paths, DEFAULT_ROSTER_FILES)) {
-          const known = knownRosterFiles(lists, owner);
+          const known = coordination.kind === "memory" ? knownRosterFiles(lists, owner) : [];
           const files =
             known.length > 0
               ? known

@@ -170,8 +170,23 @@ export async function reconcileDashboard(
   view: OrgView,
   extra?: ReadonlyMap<string, AdvisoryExtra>,
 ): Promise<{ writes: number }> {
+  const { writes } = await writeDashboard(ctx, view, extra);
+  return { writes };
+}
+
+/**
+ * `reconcileDashboard`, telling also the body the dashboard has on GitHub once done (null when unknown:
+ * no usable tracker, or a refused write). With `expected`, a dashboard whose body is not `expected` is
+ * left as it is (`stale`): it was rendered since from what the caller does not know.
+ */
+async function writeDashboard(
+  ctx: RunContext,
+  view: OrgView,
+  extra: ReadonlyMap<string, AdvisoryExtra> | undefined,
+  expected?: string,
+): Promise<{ writes: number; body: string | null; stale?: true }> {
   const tracker = usableTracker(ctx, view, orgConfig(view), "dashboard");
-  if (tracker === null) return { writes: 0 };
+  if (tracker === null) return { writes: 0, body: null };
 
   const body = dashboardBody(ctx, view, extra);
   const [existing] = await labelledIssues(ctx, tracker, DASHBOARD_LABEL, "open");
@@ -182,9 +197,10 @@ export async function reconcileDashboard(
       { title: DASHBOARD_TITLE, body, label: DASHBOARD_LABEL },
       "create the dashboard",
     );
-    return { writes };
+    return { writes, body: writes > 0 ? body : null };
   }
-  if (sameBody(existing.body, body)) return { writes: 0 };
+  if (sameBody(existing.body, body)) return { writes: 0, body };
+  if (expected !== undefined && !sameBody(existing.body, expected)) return { writes: 0, body: null, stale: true };
   const applied = await applyLogged(
     ctx,
     [
@@ -196,7 +212,8 @@ export async function reconcileDashboard(
     ],
     "dashboard",
   );
-  return { writes: applied.filter((a) => a.performed).length };
+  const writes = applied.filter((a) => a.performed).length;
+  return { writes, body: writes > 0 ? body : ctx.dryRun ? (existing.body ?? "").replace(/\r\n/g, "\n") : null };
 }
 
 /**
@@ -274,19 +291,32 @@ function overlay<T>(base: readonly T[], fresh: readonly T[], key: (t: T) => stri
  * changes only where the event changed something, and the next sweep, reading everything, writes
  * only what changed meanwhile. Without a sweep since the process started, events leave the
  * dashboard to the next sweep.
+ *
+ * The memory is this process's. With several replicas, another one may have rendered the dashboard
+ * since (after an event this process never saw): the dashboard is then no longer the body this
+ * process last wrote or found, and an event here leaves it as it is — rendering it from this
+ * process's older picture of the org would take out what the other replica put in. The next sweep,
+ * on any replica, renders it from the whole org.
  */
 export class DashboardMemory {
-  readonly #orgs = new Map<string, { view: OrgView; extra: Map<string, AdvisoryExtra> }>();
+  readonly #orgs = new Map<string, { view: OrgView; extra: Map<string, AdvisoryExtra>; body: string }>();
 
-  /** A sweep's view of the whole org (with what it wrote) and its cases' publication figures. */
-  remember(view: OrgView, extra: Map<string, AdvisoryExtra>): void {
-    if (view.scoped) return;
-    this.#orgs.set(view.org.toLowerCase(), { view, extra });
+  /**
+   * A sweep's dashboard: rendered from the sweep's view of the whole org (with what it wrote) and its
+   * cases' publication figures, which are remembered with the body GitHub then shows.
+   */
+  async sweep(ctx: RunContext, view: OrgView, extra: Map<string, AdvisoryExtra>): Promise<{ writes: number }> {
+    const key = view.org.toLowerCase();
+    this.#orgs.delete(key);
+    const out = await writeDashboard(ctx, view, extra);
+    if (!view.scoped && out.body !== null) this.#orgs.set(key, { view, extra, body: out.body });
+    return { writes: out.writes };
   }
 
   /** Re-renders the dashboard after an event's run; writes only when the event changed it. */
   async follow(ctx: RunContext, view: OrgView, cases: readonly CaseResult[]): Promise<{ writes: number }> {
-    const last = this.#orgs.get(view.org.toLowerCase());
+    const key = view.org.toLowerCase();
+    const last = this.#orgs.get(key);
     if (!last) return { writes: 0 };
     const fresh = withTracked(view, cases);
     const advisories = overlay(last.view.advisories, fresh.advisories, (a) => a.ghsa_id.toLowerCase());
@@ -307,8 +337,11 @@ export class DashboardMemory {
         }
       : fresh;
     const extra = new Map([...last.extra, ...extrasOf(cases)]);
-    const out = await reconcileDashboard(ctx, merged, extra);
-    this.#orgs.set(view.org.toLowerCase(), { view: merged, extra });
-    return out;
+    // Until it is written (or found as rendered), the memory is not what the dashboard shows.
+    this.#orgs.delete(key);
+    const out = await writeDashboard(ctx, merged, extra, last.body);
+    if (out.stale) ctx.log.info({ org: view.org }, "dashboard rendered elsewhere since; the next sweep updates it");
+    else if (out.body !== null) this.#orgs.set(key, { view: merged, extra, body: out.body });
+    return { writes: out.writes };
   }
 }

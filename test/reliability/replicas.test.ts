@@ -11,7 +11,7 @@ import { connectRedis, redisCoordination } from "../../src/coordination/redis.js
 import { parseReply } from "../../src/domain/command-reply.js";
 import { BED_SECRET, type Bed, deliverTo, type Replica, startBed, startReplica } from "../../src/sim/harness.js";
 import type { Delivery, RecordedRequest } from "../../src/sim/index.js";
-import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { orgKey } from "../../src/workflows/lock.js";
 import { capturingLogger } from "../helpers/log.js";
 import { client, freshPrefix, redisServed, replicaCoordination } from "../helpers/redis.js";
@@ -196,6 +196,79 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     expect(trackingIssues(bed, sent.ghsa_id)).toHaveLength(1);
     expect(bed.sim.requests.filter((r) => isForkRequest(r) && r.status === 202)).toHaveLength(1);
     expect(bed.sim.world.getAdvisory(sent.ghsa_id)?.collaborating_users.sort()).toEqual(ORAS_GO_TEAM);
+  });
+
+  it("a push to a roster file a configuration names since the other replica last read the org re-staffs there too", async () => {
+    const prefix = freshPrefix();
+    bed = await startBed({ seed: 44, coordination: replicaCoordination(prefix) });
+    const b = await startReplica(bed, { coordination: replicaCoordination(prefix) });
+    replicas.push(b);
+    seedOras(bed.sim);
+    const report = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
+    await bed.sim.idle();
+    await bed.bot.sweepAll();
+    await b.bot.sweepAll();
+    expect(bed.sim.world.getAdvisory(report.ghsa_id)?.collaborating_users).not.toContain("SteveLasker");
+
+    // The org configuration names one more roster file; the bed's replica handles that push.
+    await bed.sim.push(ORG, ".github", {
+      pusher: "sajay",
+      files: {
+        ".github/advisory-bot.yml": `${ORG_CONFIG}maintainers:\n  files: [OWNERS.md, MAINTAINERS.md, CODEOWNERS, docs/TEAM.md]\n`,
+      },
+      message: "Name docs/TEAM.md",
+    });
+    await bed.sim.idle();
+
+    // The other replica gets the push to that file.
+    const push = await held(bed, () =>
+      bed!.sim.push(ORG, "oras-go", {
+        pusher: "shizhMSFT",
+        files: { "docs/TEAM.md": "Owners:\n  - Steve Lasker (@SteveLasker)\n" },
+        message: "Steve joins",
+      }),
+    );
+    expect(await deliverTo(b.appUrl, push)).toBe(200);
+    await bed.sim.idle();
+    expect(bed.sim.world.getAdvisory(report.ghsa_id)?.collaborating_users).toContain("SteveLasker");
+  });
+
+  it("the dashboard follows events on each replica, and one whose picture of the org is older than the dashboard leaves it to the next sweep", async () => {
+    const prefix = freshPrefix();
+    bed = await startBed({ seed: 43, coordination: replicaCoordination(prefix) });
+    const b = await startReplica(bed, { coordination: replicaCoordination(prefix) });
+    replicas.push(b);
+    seedOras(bed.sim);
+    await bed.bot.sweepAll();
+    await b.bot.sweepAll();
+    const dashboard = () =>
+      bed!.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory-dashboard"))?.body ?? "";
+
+    // A report handled by the bed's replica shows on the dashboard at once.
+    const x = await bed.sim.reportVulnerability(ORG, "oras-go", REPORT);
+    await bed.sim.idle();
+    expect(dashboard()).toContain(x.ghsa_id);
+
+    // A report handled by the other replica, which has not seen the first since its sweep: it does not
+    // render the dashboard from what it knows, which would take the first report out.
+    const y = await held(bed, () => bed!.sim.reportVulnerability(ORG, "oras", { ...REPORT, reporter: "reporter2" }));
+    const ghsaY = (y.payload.repository_advisory as { ghsa_id: string }).ghsa_id;
+    expect(await deliverTo(b.appUrl, y)).toBe(200);
+    await bed.sim.idle();
+    expect(trackingIssues(bed, ghsaY)).toHaveLength(1);
+    expect(dashboard()).toContain(x.ghsa_id);
+
+    // The next sweep, on either replica, shows both; then events follow again on that replica.
+    await b.bot.sweepAll();
+    expect(dashboard()).toContain(x.ghsa_id);
+    expect(dashboard()).toContain(ghsaY);
+    const z = await held(bed, () => bed!.sim.reportVulnerability(ORG, "oras-go", { ...REPORT, reporter: "reporter3" }));
+    const ghsaZ = (z.payload.repository_advisory as { ghsa_id: string }).ghsa_id;
+    expect(await deliverTo(b.appUrl, z)).toBe(200);
+    await bed.sim.idle();
+    expect(dashboard()).toContain(ghsaZ);
+    expect(dashboard()).toContain(x.ghsa_id);
+    expect(dashboard()).toContain(ghsaY);
   });
 });
 
