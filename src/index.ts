@@ -5,6 +5,7 @@ import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
+import { snapshotConfigReader } from "./github/config.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
@@ -523,7 +524,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         // The default roster files and the config file decide at once; other paths may be roster files
         // only if the configuration names them, which costs reading it.
         if (!touches(paths, DEFAULT_ROSTER_FILES)) {
-          const config = await loadConfig(context.octokit, owner, repo);
+          const config = await loadConfig(snapshotConfigReader(context.octokit as Octokit, owner, []), owner, repo);
           if (!config.ok || !touches(paths, config.config.maintainers.files)) {
             return { outcome: "ignored", detail: "no roster or configuration file changed" };
           }

@@ -6,11 +6,11 @@ import type { RepoSnapshot } from "./org.js";
 import type { Octokit } from "./types.js";
 
 /**
- * Largest configuration file parsed. Real ones are a few hundred bytes; YAML parsing of adversarial
- * text (thousands of anchors, deep nesting) grows faster than linearly, so larger files are refused
- * as invalid before the parser sees them.
+ * Largest configuration file parsed. Real ones are a few hundred bytes; YAML parsing costs far more per
+ * byte than reading it (deep flow nesting, thousands of anchors), so larger files are refused as invalid
+ * before the parser sees them.
  */
-export const MAX_CONFIG_BYTES = 64 * 1024;
+export const MAX_CONFIG_BYTES = 16 * 1024;
 
 function tooLarge(repo: string | undefined): Error {
   return Object.assign(
@@ -21,13 +21,23 @@ function tooLarge(repo: string | undefined): Error {
   );
 }
 
+/** Size of a response body as Octokit hands it over: text, or bytes for an unknown media type. */
+function byteSize(data: unknown): number {
+  if (typeof data === "string") return Buffer.byteLength(data, "utf8");
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
 type Endpoint = { method?: string; url?: string; owner?: string; repo?: string; path?: string };
 
 /**
  * A config reader with exactly the semantics of `context.config` (the same plugin: repository file,
  * else the org's `.github` repository, `_extends`), that answers reads of the org's own
  * `.github/advisory-bot.yml` files from the repository snapshot already fetched by GraphQL.
- * Only `_extends` targets outside the snapshot cost a request.
+ * Only `_extends` targets outside the snapshot cost a request. Every file read, from the snapshot or
+ * not, is refused unparsed when larger than {@link MAX_CONFIG_BYTES}; with an empty snapshot this is
+ * the capped form of `context.config`.
  */
 export function snapshotConfigReader(octokit: Octokit, org: string, repos: readonly RepoSnapshot[]): ConfigReader {
   const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]));
@@ -41,8 +51,7 @@ export function snapshotConfigReader(octokit: Octokit, org: string, repos: reado
           : undefined;
       if (!known) {
         const res = await octokit.request(endpoint as Parameters<Octokit["request"]>[0]);
-        if (typeof res.data === "string" && Buffer.byteLength(res.data, "utf8") > MAX_CONFIG_BYTES)
-          throw tooLarge(endpoint.repo);
+        if (byteSize(res.data) > MAX_CONFIG_BYTES) throw tooLarge(endpoint.repo);
         return res;
       }
       if (known.config === null) throw Object.assign(new Error("Not Found"), { status: 404 });
