@@ -29,7 +29,7 @@ import {
 import { boundMarkdown, parseMarkdown } from "./markdown.js";
 
 /** Lines of a comment read for commands (the rest is not parsed; a command there is reported). */
-export const MAX_COMMAND_LINES = 200;
+export const MAX_COMMAND_LINES = 100;
 /** Characters of a comment read for commands, at most. */
 export const MAX_COMMAND_CHARS = 8_192;
 

@@ -17,9 +17,11 @@
  *   Questions, code, and negated statements ("not fixed yet") are not statements.
  *
  * Untrusted input: the description is written by the reporter. Markdown is parsed with
- * mdast-util-from-markdown and GFM (micromark), after {@link prepareDescription} has bounded what that
+ * mdast-util-from-markdown (micromark: CommonMark and GFM tables; links, autolinks and strikethrough
+ * are read as their text), after {@link prepareDescription} has bounded what that
  * parser sees: at most {@link MAX_DESCRIPTION_CHARS} characters (GitHub's own limit for a description)
- * and {@link MAX_DESCRIPTION_LINES} lines, no link or footnote brackets (constructs the check never reads and that micromark resolves in
+ * and {@link MAX_DESCRIPTION_LINES} lines, at most {@link MAX_DESCRIPTION_MARKUP} inline markup
+ * characters, no link or footnote brackets (constructs the check never reads and that micromark resolves in
  * quadratic time when nested), at most {@link MAX_CONTAINER_MARKERS} container markers (`>`, list
  * bullets) and {@link MAX_INDENT} columns of indentation at the start of a line (so nesting depth is
  * bounded); the parser itself is linear (see `markdown.ts`). Everything after the parse is a single pass over the tree and the text, with constant work
@@ -32,8 +34,13 @@ import { boundMarkdown, firstLines, MAX_CONTAINER_MARKERS, MAX_INDENT, parseMark
 
 /** GitHub's own limit for an advisory description (`maxLength` of `description` in its REST API). */
 export const MAX_DESCRIPTION_CHARS = 65_535;
-/** Lines of a description read; a description with more is read up to here (real ones have a few hundred). */
-export const MAX_DESCRIPTION_LINES = 2_000;
+/** Lines of a description read; a description with more is read up to here (real ones have under 200). */
+export const MAX_DESCRIPTION_LINES = 800;
+/**
+ * Inline markup characters (`` * _ ~ ` < & \ ``) read as markup; later ones are read as spaces (real
+ * descriptions have a few hundred).
+ */
+export const MAX_DESCRIPTION_MARKUP = 2_048;
 export { MAX_CONTAINER_MARKERS, MAX_INDENT };
 /** Words about the vulnerability below which a description says too little to count as details. */
 export const MIN_DETAIL_WORDS = 12;
@@ -167,7 +174,8 @@ export interface DescriptionStats {
 
 /**
  * The text the markdown parser is given: at most `maxChars` characters and {@link MAX_DESCRIPTION_LINES}
- * lines, brackets neutralized, line-start nesting bounded ({@link boundMarkdown}). One pass, constant
+ * lines, brackets neutralized, at most {@link MAX_DESCRIPTION_MARKUP} markup characters, line-start
+ * nesting bounded ({@link boundMarkdown}). One pass, constant
  * work per character.
  */
 export function prepareDescription(
@@ -176,7 +184,10 @@ export function prepareDescription(
 ): { text: string; truncated: boolean } {
   const long = markdown.length > maxChars;
   const lines = firstLines(long ? markdown.slice(0, maxChars) : markdown, MAX_DESCRIPTION_LINES);
-  return { text: boundMarkdown(lines.text, { brackets: 0 }), truncated: long || lines.cut };
+  return {
+    text: boundMarkdown(lines.text, { brackets: 0, markup: MAX_DESCRIPTION_MARKUP }),
+    truncated: long || lines.cut,
+  };
 }
 
 function isDigit(c: string | undefined): boolean {
@@ -434,7 +445,7 @@ export function readDescription(markdown: string, options: { maxChars?: number }
     if (kinds?.includes("details")) reading.detailsSection = true;
   };
 
-  const children = parseMarkdown(text).children;
+  const children = parseMarkdown(text, "tables").children;
   stats.nodes += 1;
   for (const block of children) readBlock(block);
 

@@ -22,7 +22,9 @@
 import type { Root } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
+import { gfmTableFromMarkdown } from "mdast-util-gfm-table";
 import { gfm } from "micromark-extension-gfm";
+import { gfmTable } from "micromark-extension-gfm-table";
 import { EditMap } from "micromark-util-edit-map";
 
 type Events = Parameters<EditMap["consume"]>[0];
@@ -72,14 +74,20 @@ export function withMicromarkConsume<T>(fn: () => T): T {
   }
 }
 
-let options: {
-  extensions: ReturnType<typeof gfm>[];
-  mdastExtensions: ReturnType<typeof gfmFromMarkdown>[];
-} | null = null;
+type Options = NonNullable<Parameters<typeof fromMarkdown>[1]>;
+const built: Partial<Record<"gfm" | "tables", Options>> = {};
 
-/** Parses markdown (CommonMark + GFM) into mdast. The GFM extensions are built once. */
-export function parseMarkdown(text: string): Root {
-  options ??= { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+/**
+ * Parses markdown into mdast: CommonMark + GFM, or with `syntax: "tables"` CommonMark + GFM tables only
+ * (for a reader that needs no links, strikethrough, footnotes or task lists: GFM's autolink literals
+ * and strikethrough cost far more per character than anything else on adversarial text). The
+ * extensions are built once.
+ */
+export function parseMarkdown(text: string, syntax: "gfm" | "tables" = "gfm"): Root {
+  const options = (built[syntax] ??=
+    syntax === "gfm"
+      ? { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
+      : { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
   return fromMarkdown(text, options);
 }
 
@@ -97,11 +105,14 @@ export const MAX_LINK_BRACKETS = 1_024;
  * the first `brackets` of the `[` and `]` characters kept: the others become `(` and `)`, so no link,
  * image, footnote or reference definition forms from them (0 for a reader that reads no links). A line
  * that starts with neither a container marker nor more than {@link MAX_INDENT} columns of indentation
- * is kept exactly (but for brackets). One pass, constant work per character.
+ * is kept exactly (but for brackets). With `markup`, only that many of the inline markup characters
+ * `` * _ ~ ` < & \ `` are kept (each costs micromark far more than a letter); later ones become spaces.
+ * One pass, constant work per character.
  */
-export function boundMarkdown(markdown: string, options: { brackets: number }): string {
+export function boundMarkdown(markdown: string, options: { brackets: number; markup?: number }): string {
   const out: string[] = [];
   let brackets = options.brackets;
+  let markup = options.markup ?? Number.POSITIVE_INFINITY;
   let lineStart = true;
   let markers = 0;
   let indent = 0;
@@ -119,6 +130,14 @@ export function boundMarkdown(markdown: string, options: { brackets: number }): 
       if (brackets > 0) brackets--;
       else {
         out.push(c === "[" ? "(" : ")");
+        lineStart = false;
+        continue;
+      }
+    }
+    if (MARKUP.has(c)) {
+      if (markup > 0) markup--;
+      else {
+        out.push(" ");
         lineStart = false;
         continue;
       }
@@ -147,6 +166,8 @@ export function boundMarkdown(markdown: string, options: { brackets: number }): 
   }
   return out.join("");
 }
+
+const MARKUP: ReadonlySet<string> = new Set(["*", "_", "~", "`", "<", "&", "\\"]);
 
 /** Length of a container marker at `i` (`>`, or a list bullet/number followed by a space), else 0. */
 function containerMarker(text: string, i: number): number {

@@ -27,6 +27,7 @@ import type { Heading, List, ListItem, Nodes, PhrasingContent, Root, Table } fro
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { displayLogin, isValidHandle, loginKey, TEAM_SLUG } from "./handles.js";
 import { boundMarkdown, MAX_LINK_BRACKETS, parseMarkdown as parseMarkdownTree } from "./markdown.js";
+import { MAX_YAML_FLOW_DEPTH, yamlFlowDepth } from "./yaml-bounds.js";
 
 export { loginKey, sameLogin } from "./handles.js";
 
@@ -67,12 +68,12 @@ const WARNING_TEXT_MAX = 120;
 /** Largest roster read; real rosters are a few KiB. Larger files are a warning and yield nobody. */
 export const MAX_ROSTER = 128 * 1024;
 /**
- * Largest markdown or YAML roster, in characters and lines: both parsers are linear but cost far more
+ * Largest markdown and YAML rosters, in characters and lines: both parsers are linear but cost far more
  * per byte than the line readers (real ones are under 4 KiB and 100 lines). Larger files are a warning
  * and yield nobody.
  */
-export const MAX_PARSED_ROSTER = 32 * 1024;
-export const MAX_PARSED_ROSTER_LINES = 1_000;
+export const MAX_PARSED_ROSTER: Readonly<Record<"markdown" | "yaml", number>> = { markdown: 16 * 1024, yaml: 8 * 1024 };
+export const MAX_PARSED_ROSTER_LINES = 400;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 
@@ -215,14 +216,22 @@ export function parseRoster(path: string, text: string): Roster {
       return out.build();
     }
     const format = detectRosterFormat(path, text);
-    if ((format === "markdown" || format === "yaml") && text.length > MAX_PARSED_ROSTER) {
+    if ((format === "markdown" || format === "yaml") && text.length > MAX_PARSED_ROSTER[format]) {
       const out = new RosterBuilder(path, lines);
-      out.warn(1, `${format} roster larger than ${MAX_PARSED_ROSTER / 1024} KiB ignored: nobody is read from it`);
+      out.warn(
+        1,
+        `${format} roster larger than ${MAX_PARSED_ROSTER[format] / 1024} KiB ignored: nobody is read from it`,
+      );
       return out.build();
     }
     if ((format === "markdown" || format === "yaml") && lines.length > MAX_PARSED_ROSTER_LINES) {
       const out = new RosterBuilder(path, lines);
       out.warn(1, `${format} roster longer than ${MAX_PARSED_ROSTER_LINES} lines ignored: nobody is read from it`);
+      return out.build();
+    }
+    if (format === "yaml" && yamlFlowDepth(text) > MAX_YAML_FLOW_DEPTH) {
+      const out = new RosterBuilder(path, lines);
+      out.warn(1, `yaml roster nesting deeper than ${MAX_YAML_FLOW_DEPTH} levels ignored: nobody is read from it`);
       return out.build();
     }
     switch (format) {

@@ -20,7 +20,12 @@ import nock from "nock";
 import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { MAX_COMMAND_CHARS, MAX_COMMAND_LINES, parseCommandsWithWork } from "../../src/domain/command-grammar.js";
-import { MAX_DESCRIPTION_LINES, readDescription } from "../../src/domain/description.js";
+import {
+  MAX_DESCRIPTION_LINES,
+  MAX_DESCRIPTION_MARKUP,
+  prepareDescription,
+  readDescription,
+} from "../../src/domain/description.js";
 import {
   boundMarkdown,
   MAX_LINK_BRACKETS,
@@ -29,7 +34,8 @@ import {
   withMicromarkConsume,
 } from "../../src/domain/markdown.js";
 import { MAX_PARSED_ROSTER, MAX_PARSED_ROSTER_LINES, parseRoster } from "../../src/domain/rosters.js";
-import { MAX_CONFIG_BYTES, snapshotConfigReader } from "../../src/github/config.js";
+import { MAX_YAML_FLOW_DEPTH, yamlFlowDepth } from "../../src/domain/yaml-bounds.js";
+import { loadOrgConfigs, MAX_CONFIG_BYTES, snapshotConfigReader } from "../../src/github/config.js";
 import { testOctokit } from "../helpers/probot.js";
 
 const MB = 1_000_000;
@@ -202,23 +208,67 @@ describe("descriptions, rosters and configuration files are read within their ca
   });
 
   it.each([
-    ["MAINTAINERS.md", (n: number) => "- Name (@ok)\n".repeat(n)],
-    ["OWNERS.yaml", (n: number) => `approvers:\n${"  - ok\n".repeat(n)}`],
-  ])("%s over the caps is a warning and yields nobody", (file, roster) => {
+    ["MAINTAINERS.md", "markdown", (n: number) => "- Name (@ok)\n".repeat(n)],
+    ["OWNERS.yaml", "yaml", (n: number) => `approvers:\n${"  - ok\n".repeat(n)}`],
+  ] as const)("%s over the caps is a warning and yields nobody", (file, format, roster) => {
     const small = parseRoster(file, roster(10));
     expect(small.active.map((p) => p.login)).toEqual(["ok"]);
     const long = parseRoster(file, roster(MAX_PARSED_ROSTER_LINES + 1));
     expect(long.active).toEqual([]);
     expect(long.warnings.map((w) => w.reason)).toEqual([expect.stringContaining(`${MAX_PARSED_ROSTER_LINES} lines`)]);
-    const large = parseRoster(file, `${roster(1)}${"#".repeat(MAX_PARSED_ROSTER)}\n`);
+    const large = parseRoster(file, `${roster(1)}#${"x".repeat(MAX_PARSED_ROSTER[format])}\n`);
     expect(large.active).toEqual([]);
-    expect(large.warnings.map((w) => w.reason)).toEqual([expect.stringContaining(`${MAX_PARSED_ROSTER / 1024} KiB`)]);
+    expect(large.warnings.map((w) => w.reason)).toEqual([
+      expect.stringContaining(`${MAX_PARSED_ROSTER[format] / 1024} KiB`),
+    ]);
+  });
+
+  it("a description's markup past MAX_DESCRIPTION_MARKUP characters is read as spaces, and the text after it still counts", () => {
+    const { text } = prepareDescription("*a ".repeat(MAX_DESCRIPTION_MARKUP + 100));
+    expect(text.split("*")).toHaveLength(MAX_DESCRIPTION_MARKUP + 1);
+    const reading = readDescription(`${"`x` ".repeat(MAX_DESCRIPTION_MARKUP)}\n\nUsers should upgrade to 2.6.1.`);
+    expect(reading.fixStatement).toBe(true);
   });
 
   it("a markdown roster reads profile links, and brackets past MAX_LINK_BRACKETS are plain text", () => {
     const spam = `${"[x".repeat(250)}\n`.repeat(Math.ceil(MAX_LINK_BRACKETS / 250) + 1);
     const roster = parseRoster("MAINTAINERS.md", `- [Alice](https://github.com/alice)\n\n${spam}`);
     expect(roster.active.map((p) => p.login)).toEqual(["alice"]);
+  });
+
+  it("YAML nesting deeper than MAX_YAML_FLOW_DEPTH is refused before parsing: roster and configuration", async () => {
+    expect(yamlFlowDepth("a: [b, {c: [d]}]  # [[[[\nq: '[[[['\n")).toBe(3);
+    const deep = `approvers: ${"[".repeat(MAX_YAML_FLOW_DEPTH + 1)}ok${"]".repeat(MAX_YAML_FLOW_DEPTH + 1)}\n`;
+    const roster = parseRoster("OWNERS.yaml", deep);
+    expect(roster.active).toEqual([]);
+    expect(roster.warnings.map((w) => w.reason)).toEqual([
+      expect.stringContaining(`deeper than ${MAX_YAML_FLOW_DEPTH}`),
+    ]);
+    const configs = await loadOrgConfigs(testOctokit(), "oras-project", [
+      {
+        id: "R_1",
+        name: ".github",
+        archived: false,
+        private: false,
+        visibility: "public",
+        files: {},
+        config: "tracker:\n  repo: security-response\n",
+        releases: [],
+      },
+      {
+        id: "R_2",
+        name: "oras",
+        archived: false,
+        private: false,
+        visibility: "public",
+        files: {},
+        config: `inactive: ${"[".repeat(40)}`,
+        releases: [],
+      },
+    ]);
+    const bad = configs.get("oras");
+    expect(bad?.ok === false && bad.error.problems[0]?.message).toContain(`deeper than ${MAX_YAML_FLOW_DEPTH} levels`);
+    expect(configs.get(".github")?.ok).toBe(true);
   });
 
   it("a configuration file over MAX_CONFIG_BYTES is invalid, also when read outside an org snapshot (push)", async () => {

@@ -5,6 +5,7 @@ import {
   editDistance,
   formatCommand,
   MAX_COMMAND_CHARS,
+  MAX_COMMAND_LINES,
   type ParsedCommand,
   parseCommands,
   suggestVerbs,
@@ -414,7 +415,7 @@ describe("bounds", () => {
     expect(past.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
     expect(parseCommands(past)).toEqual({
       commands: [],
-      errors: [{ line: 2, text: "", message: expect.stringContaining("Only the first 200 lines") }],
+      errors: [{ line: 2, text: "", message: expect.stringContaining(`Only the first ${MAX_COMMAND_LINES} lines`) }],
     });
     const many = Array.from({ length: 4000 }, (_, i) => `${"`".repeat((i % 40) + 1)} /advisory publish`).join("\n");
     expect(parseCommands(many).commands).toEqual([]);
