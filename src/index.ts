@@ -9,7 +9,7 @@ import { snapshotConfigReader } from "./github/config.js";
 import { EtagCache, useEtagCache } from "./github/etag-cache.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
-import { pathOf, type RouteHandler, sendJson } from "./http.js";
+import { capWebhookBodies, MAX_WEBHOOK_BYTES, pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
 import { malformed, type PayloadShape } from "./payloads.js";
@@ -263,6 +263,12 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
   const app = (probot: Probot, options: ApplicationFunctionOptions): void => {
     probotRef = probot;
+    // Webhook bodies over GitHub's own payload cap are refused before they are buffered.
+    const middleware = probot.getNodeMiddleware.bind(probot);
+    probot.getNodeMiddleware = async (opts = {}) =>
+      capWebhookBodies(await middleware(opts), opts.path ?? probot.webhookPath, MAX_WEBHOOK_BYTES, (bytes) =>
+        probot.log.warn({ bytes }, "webhook body over GitHub's payload cap refused"),
+      ) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
     if (deps.settings.sweepToken) options.addHandler(sweepRoute(deps.settings.sweepToken));
     if (metrics) options.addHandler(metricsRoute(metrics, deps.settings.metricsToken));
 
