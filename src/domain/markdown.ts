@@ -84,10 +84,14 @@ const built: Partial<Record<"gfm" | "tables", Options>> = {};
  * extensions are built once.
  */
 export function parseMarkdown(text: string, syntax: "gfm" | "tables" = "gfm"): Root {
-  const options = (built[syntax] ??=
-    syntax === "gfm"
-      ? { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
-      : { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  let options = built[syntax];
+  if (options === undefined) {
+    options =
+      syntax === "gfm"
+        ? { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
+        : { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] };
+    built[syntax] = options;
+  }
   return fromMarkdown(text, options);
 }
 
