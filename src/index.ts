@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
+import { parseCommands } from "./domain/command-grammar.js";
 import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
@@ -256,6 +257,40 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
 
+  /**
+   * A comment in a public repository can be written by anyone. Commands other than `help` run there
+   * only for members of the org (the security team and the maintainers are members), so a stranger's
+   * are refused after one read — org membership — without the org's lock and without reading the org:
+   * a 😕 on the comment, no reply. `help` alone is answered as everywhere. When GitHub does not answer
+   * the membership question, the comment takes the ordinary path, which authorizes from the org.
+   */
+  const refuseStranger = async (
+    context: Context,
+    org: string,
+    login: string,
+    commentId: number,
+    body: string,
+  ): Promise<EventReport | null> => {
+    const parsed = parseCommands(body);
+    if (parsed.commands.length === 0 && parsed.errors.length === 0) return { outcome: "ignored", detail: "no command" };
+    if (parsed.errors.length === 0 && parsed.commands.every((c) => c.verb === "help")) return null;
+    const octokit = context.octokit as Octokit;
+    try {
+      await octokit.rest.orgs.checkMembershipForUser({ org, username: login });
+      return null;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) return null;
+    }
+    const { owner, repo } = context.repo();
+    if (!deps.settings.dryRun) {
+      await octokit.rest.reactions
+        .createForIssueComment({ owner, repo, comment_id: commentId, content: "confused" })
+        .catch((err: unknown) => context.log.warn({ status: (err as { status?: number }).status }, "reaction refused"));
+    }
+    context.log.info({ org, actor: login }, "commands by someone outside the org in a public repository refused");
+    return { outcome: "ignored", detail: "commands by someone outside the org, in public: refused" };
+  };
+
   const isOrg = (payload: object): boolean => {
     const p = payload as { repository?: { owner?: { type?: string } | null }; organization?: unknown };
     return p.organization !== undefined || p.repository?.owner?.type === "Organization";
@@ -306,6 +341,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const probot = probotRef;
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
         const org = payload.repository.owner.login;
+        // An edit is authorized as the editor (`sender`), never as the comment's author.
+        const actor =
+          payload.action === "edited"
+            ? { login: payload.sender.login, type: payload.sender.type }
+            : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" };
+        if (!payload.repository.private) {
+          // In public, anyone can comment: refuse a stranger's commands with one read, before the org is read.
+          const refused = await refuseStranger(context, org, actor.login, payload.comment.id, payload.comment.body);
+          if (refused) return refused;
+        }
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
         const report = await lock.run(orgKey(org), async () =>
           handleComment(await runContext(probot, context.octokit as Octokit, context.log, org), {
@@ -331,11 +376,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
               author: payload.comment.user?.login ?? "",
               authorType: payload.comment.user?.type ?? "User",
             },
-            // An edit is authorized as the editor (`sender`), never as the comment's author.
-            actor:
-              payload.action === "edited"
-                ? { login: payload.sender.login, type: payload.sender.type }
-                : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" },
+            actor,
           }),
         );
         // A new watched phrase is taken into the embargo watch's index at once.
