@@ -22,16 +22,15 @@ import {
   type CommandSpec,
   DEFAULT_MAX_COMMANDS,
   isVerb,
+  MAX_COMMAND_CHARS,
+  MAX_COMMAND_LINES,
   MAX_COMMENT_LENGTH,
   VERBS,
   type Verb,
 } from "./command-specs.js";
 import { boundMarkdown, parseMarkdown } from "./markdown.js";
 
-/** Lines of a comment read for commands (the rest is not parsed; a command there is reported). */
-export const MAX_COMMAND_LINES = 100;
-/** Characters of a comment read for commands, at most. */
-export const MAX_COMMAND_CHARS = 8_192;
+export { MAX_COMMAND_CHARS, MAX_COMMAND_LINES };
 
 /** A verb with its typed arguments; a discriminated union over `verb`. */
 export type Command = { [V in Verb]: { verb: V; args: CommandArgs<V> } }[Verb];
