@@ -298,12 +298,15 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
   const app = (probot: Probot, options: ApplicationFunctionOptions): void => {
     probotRef = probot;
-    // Webhook bodies over GitHub's own payload cap are refused before they are buffered.
-    const middleware = probot.getNodeMiddleware.bind(probot);
-    probot.getNodeMiddleware = async (opts = {}) =>
-      capWebhookBodies(await middleware(opts), opts.path ?? probot.webhookPath, MAX_WEBHOOK_BYTES, (bytes) =>
-        probot.log.warn({ bytes }, "webhook body over GitHub's payload cap refused"),
-      ) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+    // Webhook bodies over GitHub's own payload cap are refused before they are buffered (the Server
+    // asks for the middleware after loading the app; an app loaded without a server has none).
+    if (typeof probot.getNodeMiddleware === "function") {
+      const middleware = probot.getNodeMiddleware.bind(probot);
+      probot.getNodeMiddleware = async (opts = {}) =>
+        capWebhookBodies(await middleware(opts), opts.path ?? probot.webhookPath, MAX_WEBHOOK_BYTES, (bytes) =>
+          probot.log.warn({ bytes }, "webhook body over GitHub's payload cap refused"),
+        ) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+    }
     if (deps.settings.sweepToken) options.addHandler(sweepRoute(deps.settings.sweepToken));
     if (metrics) options.addHandler(metricsRoute(metrics, deps.settings.metricsToken));
 
