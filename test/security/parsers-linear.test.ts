@@ -26,6 +26,7 @@ import {
   prepareDescription,
   readDescription,
 } from "../../src/domain/description.js";
+import { disclosureCheck } from "../../src/domain/disclosure.js";
 import {
   boundMarkdown,
   MAX_LINK_BRACKETS,
@@ -205,6 +206,18 @@ describe("descriptions, rosters and configuration files are read within their ca
     expect(past.fixStatement).toBe(false);
     expect(past.stats.truncated).toBe(true);
     expect(past.stats.parsedChars).toBeLessThanOrEqual(4 * MAX_DESCRIPTION_LINES);
+    // The problem says why the fix statement was not seen.
+    const problems = disclosureCheck(
+      {
+        description: `### Impact\n${"a\n-\n".repeat(MAX_DESCRIPTION_LINES)}\n${fix}`,
+        severity: "high",
+        vulnerabilities: [{ vulnerable_version_range: "< 2.6.1", patched_versions: "2.6.1" }],
+      },
+      { onHold: false },
+    );
+    expect(problems.find((p) => p.code === "missing-fix")?.message).toContain(
+      `only the first ${MAX_DESCRIPTION_LINES} lines`,
+    );
   });
 
   it.each([
