@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_CONTAINER_MARKERS,
   MAX_DESCRIPTION_CHARS,
+  MAX_DESCRIPTION_LINES,
   MAX_INDENT,
   prepareDescription,
   readDescription,
@@ -62,7 +63,8 @@ describe("disclosure check: adversarial descriptions", () => {
   it("reads thousands of headings in one pass: one section each, none looked at twice", () => {
     const text = "### Impact\nx\n".repeat(MB / 13);
     const reading = expectBoundedWork(text);
-    const kept = Math.ceil(SMALL / 13);
+    // Two lines a heading: the line cap keeps fewer than the character cap would.
+    const kept = Math.min(Math.ceil(SMALL / 13), MAX_DESCRIPTION_LINES / 2);
     expect(reading.sections.length).toBeGreaterThan(kept - 2);
     expect(reading.sections.length).toBeLessThanOrEqual(kept);
     // Constant work per heading: nodes visited grow with the number of headings, not its square.
