@@ -34,8 +34,8 @@ import { boundMarkdown, firstLines, MAX_CONTAINER_MARKERS, MAX_INDENT, parseMark
 
 /** GitHub's own limit for an advisory description (`maxLength` of `description` in its REST API). */
 export const MAX_DESCRIPTION_CHARS = 65_535;
-/** Lines of a description read; a description with more is read up to here (real ones have under 200). */
-export const MAX_DESCRIPTION_LINES = 800;
+/** Lines of a description read; a description with more is read up to here (the longest of the published advisories in test/fixtures/advisories has 193). */
+export const MAX_DESCRIPTION_LINES = 400;
 /**
  * Inline markup characters (`` * _ ~ ` < & \ ``) read as markup; later ones are read as spaces (real
  * descriptions have a few hundred).
