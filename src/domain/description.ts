@@ -19,7 +19,7 @@
  * Untrusted input: the description is written by the reporter. Markdown is parsed with
  * mdast-util-from-markdown (micromark: CommonMark and GFM tables; links, autolinks and strikethrough
  * are read as their text), after {@link prepareDescription} has bounded what that
- * parser sees: at most {@link MAX_DESCRIPTION_CHARS} characters (GitHub's own limit for a description)
+ * parser sees: at most {@link MAX_DESCRIPTION_CHARS} characters (half of GitHub's own limit for a description)
  * and {@link MAX_DESCRIPTION_LINES} lines, at most {@link MAX_DESCRIPTION_MARKUP} inline markup
  * characters, no link or footnote brackets (constructs the check never reads and that micromark resolves in
  * quadratic time when nested), at most {@link MAX_CONTAINER_MARKERS} container markers (`>`, list
@@ -32,8 +32,12 @@
 import type { Nodes, PhrasingContent, RootContent } from "mdast";
 import { boundMarkdown, firstLines, MAX_CONTAINER_MARKERS, MAX_INDENT, parseMarkdown } from "./markdown.js";
 
-/** GitHub's own limit for an advisory description (`maxLength` of `description` in its REST API). */
-export const MAX_DESCRIPTION_CHARS = 65_535;
+/**
+ * Characters of a description read: half of GitHub's own limit (65,535, `maxLength` of `description` in
+ * its REST API) and three times the longest published advisory in test/fixtures/advisories (10.6 KB).
+ * The parser's cost is linear in this, about a microsecond per character.
+ */
+export const MAX_DESCRIPTION_CHARS = 32_768;
 /** Lines of a description read; a description with more is read up to here (the longest of the published advisories in test/fixtures/advisories has 193). */
 export const MAX_DESCRIPTION_LINES = 400;
 /**
