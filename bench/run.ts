@@ -1,17 +1,19 @@
 /**
  * `npm run bench` (`tsx bench/run.ts`): API economy per scenario against its floor, webhook latency and
  * throughput beside a bare Probot app, the idle sweep at 10 / 100 / 1,000 repositories, and memory over
- * 10,000 deliveries, and throughput with one and two replicas (two only with `REDIS_URL`). Prints tables and writes `bench/results.json`. Everything runs on loopback against
+ * 10,000 deliveries, throughput with one and two replicas (two only with `REDIS_URL`), and the parsers of
+ * untrusted text on 1 MB adversarial inputs. Prints tables and writes `bench/results.json`. Everything runs on loopback against
  * the embedded GitHub simulator. Not part of `npm test`: nothing here asserts a time.
  */
 import { writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runEconomy, type ScenarioResult } from "./economy.js";
 import { GITHUB_TIMEOUT_MS, type LatencyRow, NOOP_TARGET, runLatency } from "./latency.js";
 import { round, table } from "./lib.js";
 import { type MemoryResult, runMemory } from "./memory.js";
+import { PARSER_TARGET_MS, type ParserRow, runParsers } from "./parsers.js";
 import { type ReplicaRow, runReplicas } from "./replicas.js";
 import { runScale, type ScalePoint } from "./scale.js";
 
@@ -152,6 +154,21 @@ function growth(points: ScalePoint[]): string[] {
   return lines;
 }
 
+function parserTable(rows: ParserRow[]): string {
+  return table(
+    ["parser", "timed", "shapes", "worst ms", "median ms", "worst shape", "target"],
+    rows.map((r) => [
+      r.parser,
+      r.entry,
+      r.shapes,
+      r.worstMs.toFixed(1),
+      r.typicalMs.toFixed(1),
+      r.worstShape,
+      `${mark(r.pass)} ≤ ${PARSER_TARGET_MS} ms`,
+    ]),
+  );
+}
+
 function memoryTable(m: MemoryResult): string {
   return table(
     ["deliveries", "RSS before MB", "RSS after MB", "RSS Δ MB", "heap before MB", "heap after MB", "heap Δ MB", "/s"],
@@ -199,16 +216,19 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   log(`bench: ${date}, ${machine.cpus} cores (${machine.model}), node ${machine.node}`);
 
-  log("1/5 API economy");
+  log("1/6 API economy");
   const economy = await runEconomy(log);
-  log("2/5 webhook latency and throughput");
+  log("2/6 webhook latency and throughput");
   const latency = await runLatency(log);
-  log("3/5 memory");
+  log("3/6 memory");
   const memory = await runMemory();
-  log("4/5 scale");
+  log("4/6 scale");
   const scale = await runScale(log);
-  log("5/5 replicas");
+  log("5/6 replicas");
   const replicas = await runReplicas(log, process.env.REDIS_URL || undefined);
+  log("6/6 parsers of untrusted text");
+  const load = loadavg()[0] ?? 0;
+  const parsers = await runParsers(log);
   const durationMs = performance.now() - started;
 
   const misses = [
@@ -236,6 +256,9 @@ async function main(): Promise<void> {
           ]
         : [];
     }),
+    ...parsers
+      .filter((r) => !r.pass)
+      .map((r) => `${r.parser}: ${r.worstMs.toFixed(0)} ms > ${PARSER_TARGET_MS} ms on ${r.worstShape}`),
   ];
 
   const out: string[] = [];
@@ -272,6 +295,12 @@ async function main(): Promise<void> {
   out.push("");
   out.push(replicasTable(replicas));
   out.push("");
+  out.push(
+    `## 6. Parsers of untrusted text: 1 MB adversarial inputs, median of 3 runs, worst shape (load average ${load.toFixed(1)} on ${machine.cpus} cores)`,
+  );
+  out.push("");
+  out.push(parserTable(parsers));
+  out.push("");
   out.push(misses.length === 0 ? "All targets met." : `MISSES (${misses.length}):`);
   out.push(...misses.map((m) => `- ${m}`));
   out.push("");
@@ -281,7 +310,7 @@ async function main(): Promise<void> {
   const file = join(here, "results.json");
   writeFileSync(
     file,
-    `${JSON.stringify({ date, machine, durationMs: Math.round(durationMs), economy, latency, memory, scale, replicas, misses }, null, 2)}\n`,
+    `${JSON.stringify({ date, machine, durationMs: Math.round(durationMs), economy, latency, memory, scale, replicas, parsers, misses }, null, 2)}\n`,
   );
   log(`wrote ${file}`);
 }

@@ -4,15 +4,17 @@ import { loadConfig } from "./config/load.js";
 import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { type Coordination, localCoordination } from "./coordination/index.js";
 import { type CoordinationLog, connectRedis, redisCoordination } from "./coordination/redis.js";
+import { parseCommands } from "./domain/command-grammar.js";
 import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
+import { snapshotConfigReader } from "./github/config.js";
 import { useEtagCache } from "./github/etag-cache.js";
 import { ListCache } from "./github/lists.js";
 import { RunReads } from "./github/run-reads.js";
 import { REQUEST_TIMEOUT_MS, useRequestTimeout } from "./github/timeout.js";
 import type { Octokit, RepositoryAdvisory } from "./github/types.js";
-import { pathOf, type RouteHandler, sendJson } from "./http.js";
+import { capWebhookBodies, MAX_WEBHOOK_BYTES, pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
 import { malformed, type PayloadShape } from "./payloads.js";
@@ -301,6 +303,40 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     return { outcome: "done", detail: `${results.length} case(s)`, writes };
   };
 
+  /**
+   * A comment in a public repository can be written by anyone. Commands other than `help` run there
+   * only for members of the org (the security team and the maintainers are members), so a stranger's
+   * are refused after one read — org membership — without the org's lock and without reading the org:
+   * a 😕 on the comment, no reply. `help` alone is answered as everywhere. When GitHub does not answer
+   * the membership question, the comment takes the ordinary path, which authorizes from the org.
+   */
+  const refuseStranger = async (
+    context: Context,
+    org: string,
+    login: string,
+    commentId: number,
+    body: string,
+  ): Promise<EventReport | null> => {
+    const parsed = parseCommands(body);
+    if (parsed.commands.length === 0 && parsed.errors.length === 0) return { outcome: "ignored", detail: "no command" };
+    if (parsed.errors.length === 0 && parsed.commands.every((c) => c.verb === "help")) return null;
+    const octokit = context.octokit as Octokit;
+    try {
+      await octokit.rest.orgs.checkMembershipForUser({ org, username: login });
+      return null;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) return null;
+    }
+    const { owner, repo } = context.repo();
+    if (!deps.settings.dryRun) {
+      await octokit.rest.reactions
+        .createForIssueComment({ owner, repo, comment_id: commentId, content: "confused" })
+        .catch((err: unknown) => context.log.warn({ status: (err as { status?: number }).status }, "reaction refused"));
+    }
+    context.log.info({ org, actor: login }, "commands by someone outside the org in a public repository refused");
+    return { outcome: "ignored", detail: "commands by someone outside the org, in public: refused" };
+  };
+
   const isOrg = (payload: object): boolean => {
     const p = payload as { repository?: { owner?: { type?: string } | null }; organization?: unknown };
     return p.organization !== undefined || p.repository?.owner?.type === "Organization";
@@ -308,6 +344,15 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
 
   const app = (probot: Probot, options: ApplicationFunctionOptions): void => {
     probotRef = probot;
+    // Webhook bodies over GitHub's own payload cap are refused before they are buffered (the Server
+    // asks for the middleware after loading the app; an app loaded without a server has none).
+    if (typeof probot.getNodeMiddleware === "function") {
+      const middleware = probot.getNodeMiddleware.bind(probot);
+      probot.getNodeMiddleware = async (opts = {}) =>
+        capWebhookBodies(await middleware(opts), opts.path ?? probot.webhookPath, MAX_WEBHOOK_BYTES, (bytes) =>
+          probot.log.warn({ bytes }, "webhook body over GitHub's payload cap refused"),
+        ) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+    }
     if (deps.settings.sweepToken) options.addHandler(sweepRoute(deps.settings.sweepToken));
     if (metrics) options.addHandler(metricsRoute(metrics, deps.settings.metricsToken));
 
@@ -345,6 +390,16 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         const probot = probotRef;
         if (!probot) return { outcome: "ignored", detail: "not loaded" };
         const org = payload.repository.owner.login;
+        // An edit is authorized as the editor (`sender`), never as the comment's author.
+        const actor =
+          payload.action === "edited"
+            ? { login: payload.sender.login, type: payload.sender.type }
+            : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" };
+        if (!payload.repository.private) {
+          // In public, anyone can comment: refuse a stranger's commands with one read, before the org is read.
+          const refused = await refuseStranger(context, org, actor.login, payload.comment.id, payload.comment.body);
+          if (refused) return refused;
+        }
         // Under the org's lock, a redelivery finds the reply of the delivery before it and runs nothing twice.
         const report = await lock.run(orgKey(org), async (lease) =>
           handleComment(await runContext(probot, context.octokit as Octokit, context.log, org, lease), {
@@ -370,11 +425,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
               author: payload.comment.user?.login ?? "",
               authorType: payload.comment.user?.type ?? "User",
             },
-            // An edit is authorized as the editor (`sender`), never as the comment's author.
-            actor:
-              payload.action === "edited"
-                ? { login: payload.sender.login, type: payload.sender.type }
-                : { login: payload.comment.user?.login ?? "", type: payload.comment.user?.type ?? "User" },
+            actor,
           }),
         );
         // A new watched phrase is taken into the embargo watch's index at once.
@@ -547,13 +598,15 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         // only if a configuration names them: those the org's configurations named when last read (a
         // configuration edited since is itself a pushed config file), else read the configuration.
         // Replicas each remember their own last read, and the push of an edited configuration may have
-        // gone to another one: with shared coordination the configuration is read (conditionally).
+        // gone to another one: with shared coordination the configuration is read.
         if (!touches(paths, DEFAULT_ROSTER_FILES)) {
           const known = coordination.kind === "memory" ? knownRosterFiles(lists, owner) : [];
           const files =
             known.length > 0
               ? known
-              : await loadConfig(context.octokit, owner, repo).then((c) => (c.ok ? c.config.maintainers.files : []));
+              : await loadConfig(snapshotConfigReader(context.octokit as Octokit, owner, []), owner, repo).then((c) =>
+                  c.ok ? c.config.maintainers.files : [],
+                );
           if (!touches(paths, files)) return { outcome: "ignored", detail: "no roster or configuration file changed" };
         }
         return reconcileFor(context, owner, { kind: "repo", repo });

@@ -1,14 +1,20 @@
 /**
  * Finds `/advisory <verb> [args]` commands in a comment body and validates their arguments.
  *
- * A command starts a line (after at most three spaces, as markdown allows). Text that markdown
- * shows as code or hides is never a command: fenced code blocks (``` and ~~~, unterminated ones
- * running to the end), indented code blocks, code spans (also across lines of one paragraph), block
- * quotes (`>` lines, nested or not) and HTML comments (also across lines). Where markdown is
- * ambiguous the scanner errs towards ignoring text rather than running it.
+ * A command is a line that starts with the prefix (after at most three spaces) and that markdown
+ * renders as a line of a paragraph's text: the comment is parsed as GitHub renders it (CommonMark +
+ * GFM, through micromark), so nothing that renders as code (fenced, indented, code spans, also across
+ * lines), a block quote (quoted replies, nested quotes, lazy continuation lines of a quote), an HTML
+ * comment or block, a heading or a table is a command. The arguments are the rest of the line as
+ * written, without its HTML comments.
  *
- * Every step is a single left-to-right pass over the body, so the work is linear in its length.
+ * Bounded work on any comment: a line scan first finds the lines that start with the prefix (a comment
+ * without one is never parsed); only the comment up to the paragraph of the last such line is parsed,
+ * and never more than {@link MAX_COMMAND_LINES} lines or {@link MAX_COMMAND_CHARS} characters
+ * (commands further down are not read, and the result says so); the parser is linear and sees no link
+ * brackets and only shallow nesting (`markdown.ts`).
  */
+import type { Nodes } from "mdast";
 import {
   COMMAND_PREFIX,
   COMMAND_SPECS,
@@ -16,10 +22,15 @@ import {
   type CommandSpec,
   DEFAULT_MAX_COMMANDS,
   isVerb,
+  MAX_COMMAND_CHARS,
+  MAX_COMMAND_LINES,
   MAX_COMMENT_LENGTH,
   VERBS,
   type Verb,
 } from "./command-specs.js";
+import { boundMarkdown, parseMarkdown } from "./markdown.js";
+
+export { MAX_COMMAND_CHARS, MAX_COMMAND_LINES };
 
 /** A verb with its typed arguments; a discriminated union over `verb`. */
 export type Command = { [V in Verb]: { verb: V; args: CommandArgs<V> } }[Verb];
@@ -56,7 +67,20 @@ export function formatCommand(command: Command): string {
   return args === "" ? `${COMMAND_PREFIX} ${command.verb}` : `${COMMAND_PREFIX} ${command.verb} ${args}`;
 }
 
+/** What the parser was given, for tests and the bench: lines and characters handed to micromark. */
+export interface ParseWork {
+  parsedLines: number;
+  parsedChars: number;
+}
+
 export function parseCommands(commentBody: string, options: ParseOptions = {}): ParseResult {
+  return parseCommandsWithWork(commentBody, options).result;
+}
+
+export function parseCommandsWithWork(
+  commentBody: string,
+  options: ParseOptions = {},
+): { result: ParseResult; work: ParseWork } {
   const maxCommands = normalizeMax(options.maxCommands);
   const commands: ParsedCommand[] = [];
   const errors: CommandError[] = [];
@@ -72,8 +96,9 @@ export function parseCommands(commentBody: string, options: ParseOptions = {}): 
   const lines = body === "" ? [] : body.split("\n");
   const truncatedAt = truncated ? lines.length + 1 : undefined;
 
+  const found = commandLines(lines);
   let seen = 0;
-  for (const { index, visible } of commandLines(lines)) {
+  for (const { index, visible } of found.lines) {
     const raw = lines[index] ?? "";
     const line = index + 1;
     const text = raw.trim();
@@ -91,6 +116,13 @@ export function parseCommands(commentBody: string, options: ParseOptions = {}): 
     else commands.push({ ...outcome, line, text } as ParsedCommand);
   }
 
+  if (found.beyond !== undefined && seen <= maxCommands) {
+    errors.push({
+      line: found.beyond,
+      text: "",
+      message: `Only the first ${MAX_COMMAND_LINES} lines (at most ${MAX_COMMAND_CHARS} characters) of a comment are read for commands; put later commands in a new comment.`,
+    });
+  }
   if (truncatedAt !== undefined) {
     errors.push({
       line: truncatedAt,
@@ -98,7 +130,7 @@ export function parseCommands(commentBody: string, options: ParseOptions = {}): 
       message: `The comment is longer than ${MAX_COMMENT_LENGTH} characters; only its beginning was read.`,
     });
   }
-  return { commands, errors };
+  return { result: { commands, errors }, work: found.work };
 }
 
 function normalizeMax(max: number | undefined): number {
@@ -108,8 +140,6 @@ function normalizeMax(max: number | undefined): number {
 
 // ---------------------------------------------------------------------------------------------
 // One command line
-
-const PREFIX_RE = /^\/advisory(?=\s|$)/i;
 
 /** Parses the visible text of a line already known to start with the prefix. */
 function parseLine(visible: string): Command | { message: string } {
@@ -187,246 +217,146 @@ export function editDistance(a: string, b: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Markdown scanning
+// Markdown
 
-interface Run {
-  start: number;
-  length: number;
-}
+/** A line that may be a command: at most three spaces, then the prefix. */
+const CANDIDATE_RE = /^ {0,3}\/advisory(?=\s|$)/i;
 
-/** Where a line's content starts, in columns (a tab advances to the next multiple of four). */
-function indentation(line: string): { columns: number; offset: number } {
-  let columns = 0;
-  let offset = 0;
-  while (offset < line.length) {
-    const c = line[offset];
-    if (c === " ") columns += 1;
-    else if (c === "\t") columns += 4 - (columns % 4);
-    else break;
-    offset += 1;
+/** How many lines of the comment are read: within both caps, ending at a blank line when there is one. */
+function windowOf(lines: readonly string[]): number {
+  let end = 0;
+  let chars = 0;
+  let lastBlank = -1;
+  while (end < lines.length && end < MAX_COMMAND_LINES) {
+    const line = lines[end] ?? "";
+    chars += line.length + 1;
+    if (chars > MAX_COMMAND_CHARS) break;
+    if (line.trim() === "") lastBlank = end;
+    end += 1;
   }
-  return { columns, offset };
+  // A cut inside a paragraph could end a code span or comment early: cut at its blank line instead.
+  return end === lines.length || lastBlank < 0 ? end : lastBlank + 1;
 }
 
-function isBlank(line: string): boolean {
-  return line.trim() === "";
-}
+const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
-/** A `>` line: block quotes, quoted replies, nested quotes. */
-function isQuote(line: string): boolean {
-  const { columns, offset } = indentation(line);
-  return columns <= 3 && line[offset] === ">";
-}
-
-interface Fence {
-  char: "`" | "~";
-  length: number;
-  /** Column of the fence characters; the closing fence may be indented up to three more. */
-  column: number;
-}
-
-const LIST_MARKER = /^(?:[-*+]|[0-9]{1,9}[.)])[ \t]+/;
-
-/** The fence a line opens, if it is an opening code fence (also after list markers). */
-function fenceOpener(line: string): Fence | undefined {
-  const { columns, offset } = indentation(line);
-  if (columns > 3) return undefined;
-  let rest = line.slice(offset);
-  let column = columns;
-  // A fence may open a list item: `- ```go`. Markers are stripped a bounded number of times.
-  for (let i = 0; i < 10; i++) {
-    const marker = LIST_MARKER.exec(rest);
-    if (!marker) break;
-    column += marker[0].length;
-    rest = rest.slice(marker[0].length);
+/** Follows fenced code blocks and HTML comment blocks line by line (only to decide what to report). */
+function trackHidden(state: { fence: { char: string; length: number } | null; comment: boolean }, line: string): void {
+  if (state.comment) {
+    if (line.includes("-->")) state.comment = false;
+    return;
   }
-  const char = rest[0];
-  if (char !== "`" && char !== "~") return undefined;
-  let length = 0;
-  while (rest[length] === char) length += 1;
-  if (length < 3) return undefined;
-  if (char === "`" && rest.indexOf("`", length) >= 0) return undefined;
-  return { char, length, column };
-}
-
-function closesFence(line: string, fence: Fence): boolean {
-  const { columns, offset } = indentation(line);
-  if (columns > fence.column + 3) return false;
-  let i = offset;
-  while (line[i] === fence.char) i += 1;
-  return i - offset >= fence.length && line.slice(i).trim() === "";
-}
-
-/** Maximal runs of backticks in a line. */
-function backtickRuns(line: string): Run[] {
-  const runs: Run[] = [];
-  let i = line.indexOf("`");
-  while (i >= 0) {
-    let j = i;
-    while (line[j] === "`") j += 1;
-    runs.push({ start: i, length: j - i });
-    i = line.indexOf("`", j);
+  const fence = FENCE_RE.exec(line);
+  if (state.fence !== null) {
+    const run = fence?.[1] ?? "";
+    if (run[0] === state.fence.char && run.length >= state.fence.length && (fence?.[2] ?? "").trim() === "")
+      state.fence = null;
+    return;
   }
-  return runs;
-}
-
-const NO_RUNS: ReadonlyMap<number, number> = new Map();
-
-/**
- * For each line, and each backtick run length on it, the next line of the same paragraph with a run
- * of that length (or -1): whether a code span opened on a line closes on a later one.
- */
-function laterRunLines(lines: string[], runs: Run[][]): Array<ReadonlyMap<number, number>> {
-  const next: Array<ReadonlyMap<number, number>> = new Array(lines.length).fill(NO_RUNS);
-  let seen = new Map<number, number>();
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i] ?? "";
-    const lineRuns = runs[i] ?? [];
-    if (lineRuns.length > 0) {
-      const here = new Map<number, number>();
-      for (const run of lineRuns) here.set(run.length, seen.get(run.length) ?? -1);
-      next[i] = here;
-    }
-    if (isBlank(line) || isQuote(line) || fenceOpener(line) !== undefined) {
-      if (seen.size > 0) seen = new Map();
-    } else {
-      for (const run of lineRuns) seen.set(run.length, i);
-    }
+  if (fence !== null) {
+    const run = fence[1] ?? "";
+    if (run[0] !== "`" || !(fence[2] ?? "").includes("`")) state.fence = { char: run[0] ?? "`", length: run.length };
+    return;
   }
-  return next;
+  if (/^ {0,3}<!--/.test(line) && !line.includes("-->", line.indexOf("<!--") + 4)) state.comment = true;
 }
-
-type State =
-  | { kind: "text" }
-  | { kind: "fence"; fence: Fence }
-  | { kind: "comment" }
-  | { kind: "code"; length: number };
 
 interface CommandLine {
   /** 0-based line index. */
   index: number;
-  /** The line without its HTML comments. */
+  /** The line from the prefix on, without its HTML comments. */
   visible: string;
 }
 
-/** Yields, in order, the lines that are commands as markdown renders them. */
-function* commandLines(lines: string[]): Generator<CommandLine> {
-  const runs = lines.map(backtickRuns);
-  const later = laterRunLines(lines, runs);
-  let state: State = { kind: "text" };
-  let inParagraph = false;
-
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] ?? "";
-    const lineRuns = runs[index] ?? [];
-    const lineLater = later[index] ?? NO_RUNS;
-
-    if (state.kind === "fence") {
-      if (closesFence(line, state.fence)) state = { kind: "text" };
-      continue;
-    }
-
-    let from = 0;
-    let startsVisible = true;
-    if (state.kind === "comment") {
-      const end = line.indexOf("-->");
-      if (end < 0) continue;
-      state = { kind: "text" };
-      from = end + 3;
-      startsVisible = false;
-    } else if (state.kind === "code") {
-      const length: number = state.length;
-      const closer = lineRuns.find((r) => r.length === length);
-      if (closer === undefined) continue;
-      state = { kind: "text" };
-      from = closer.start + closer.length;
-      startsVisible = false;
-    }
-
-    if (startsVisible) {
-      if (isBlank(line)) {
-        inParagraph = false;
-        continue;
-      }
-      if (isQuote(line)) {
-        inParagraph = false;
-        continue;
-      }
-      const fence = fenceOpener(line);
-      if (fence !== undefined) {
-        state = { kind: "fence", fence };
-        inParagraph = false;
-        continue;
-      }
-      const { columns } = indentation(line);
-      if (columns >= 4 && !inParagraph) continue; // an indented code block
-    }
-
-    const scan = scanInline(line, from, lineRuns, lineLater);
-    state = scan.state;
-    inParagraph = true;
-
-    if (startsVisible) {
-      const { columns, offset } = indentation(line);
-      // The source line itself must start with the prefix; the visible text gives the arguments.
-      if (columns <= 3 && PREFIX_RE.test(line.slice(offset))) yield { index, visible: scan.visible.trimStart() };
-    }
-  }
+interface Range {
+  start: number;
+  end: number;
 }
 
 /**
- * Scans a line's inline code spans and HTML comments from `from`; returns the state at the end of
- * the line and the line's text with HTML comments removed.
+ * The lines that are commands as markdown renders them, in order; the 1-based line of the first
+ * prefixed line past the window (if any); and what was parsed.
  */
-function scanInline(
-  line: string,
-  from: number,
-  runs: Run[],
-  later: ReadonlyMap<number, number>,
-): { state: State; visible: string } {
-  // For each run, the index of the next run of the same length on this line (or -1).
-  const nextSame: number[] = new Array(runs.length).fill(-1);
-  const last = new Map<number, number>();
-  for (let r = runs.length - 1; r >= 0; r--) {
-    const run = runs[r];
-    if (run === undefined) continue;
-    nextSame[r] = last.get(run.length) ?? -1;
-    last.set(run.length, r);
+function commandLines(lines: readonly string[]): { lines: CommandLine[]; beyond?: number; work: ParseWork } {
+  const window = windowOf(lines);
+  const candidates: number[] = [];
+  let beyond: number | undefined;
+  // Past the window nothing is parsed; a prefixed line there is reported unless a plain look at the
+  // lines puts it in a fenced code block or an HTML comment (quoted examples are not worth a reply).
+  const hidden = { fence: null as { char: string; length: number } | null, comment: false };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const plainlyHidden = hidden.fence !== null || hidden.comment;
+    trackHidden(hidden, line);
+    if (!CANDIDATE_RE.test(line)) continue;
+    if (i < window) candidates.push(i);
+    else if (!plainlyHidden) {
+      beyond = i + 1;
+      break;
+    }
   }
+  const last = candidates[candidates.length - 1];
+  if (last === undefined) return { lines: [], ...(beyond ? { beyond } : {}), work: { parsedLines: 0, parsedChars: 0 } };
 
-  let visible = "";
-  let segmentStart = from;
-  let r = runs.findIndex((run) => run.start >= from);
-  if (r < 0) r = runs.length;
-  let i = from;
-  let comment = line.indexOf("<!--", i);
-  while (i < line.length) {
-    const run = runs[r];
-    if (comment >= 0 && comment < i) comment = line.indexOf("<!--", i);
-    const runStart = run === undefined ? -1 : run.start;
-    if (comment < 0 && runStart < 0) break;
-    if (run !== undefined && (comment < 0 || runStart < comment)) {
-      const closer = nextSame[r] ?? -1;
-      if (closer >= 0) {
-        const close = runs[closer];
-        i = close === undefined ? line.length : close.start + close.length;
-        r = closer + 1;
-        continue;
+  // What follows a command line in its paragraph can change it (a code span closing, an underline):
+  // the parse runs to the end of that paragraph, within the window.
+  let end = last + 1;
+  while (end < window && (lines[end] ?? "").trim() !== "") end += 1;
+  const text = boundMarkdown(lines.slice(0, end).join("\n"), { brackets: 0 });
+  const starts: number[] = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const { texts, comments } = visibleRanges(text);
+
+  const out: CommandLine[] = [];
+  let t = 0;
+  let c = 0;
+  for (const index of candidates) {
+    const line = lines[index] ?? "";
+    const lineStart = starts[index] ?? 0;
+    const lineEnd = lineStart + line.length;
+    const column = line.indexOf("/");
+    const at = lineStart + column;
+    while (t < texts.length && (texts[t] as Range).end <= at) t += 1;
+    const range = texts[t];
+    if (range === undefined || range.start > at) continue;
+    while (c < comments.length && (comments[c] as Range).end <= lineStart) c += 1;
+    let visible = "";
+    let from = column;
+    for (let k = c; k < comments.length; k++) {
+      const comment = comments[k] as Range;
+      if (comment.start >= lineEnd) break;
+      const cut = Math.max(comment.start - lineStart, column);
+      if (cut > from) visible += line.slice(from, cut);
+      from = Math.max(from, Math.min(comment.end, lineEnd) - lineStart);
+    }
+    out.push({ index, visible: visible + line.slice(from) });
+  }
+  return { lines: out, ...(beyond ? { beyond } : {}), work: { parsedLines: end, parsedChars: text.length } };
+}
+
+/**
+ * Where a paragraph's own text is, outside block quotes (offsets into `text`, in order), and the HTML
+ * comments among that text. One walk of the tree, without recursion.
+ */
+function visibleRanges(text: string): { texts: Range[]; comments: Range[] } {
+  const texts: Range[] = [];
+  const comments: Range[] = [];
+  const stack: Nodes[] = [parseMarkdown(text)];
+  while (stack.length > 0) {
+    const node = stack.pop() as Nodes;
+    if (node.type === "paragraph") {
+      for (const child of node.children) {
+        const start = child.position?.start.offset;
+        const end = child.position?.end.offset;
+        if (start === undefined || end === undefined) continue;
+        if (child.type === "text") texts.push({ start, end });
+        else if (child.type === "html" && child.value.startsWith("<!--")) comments.push({ start, end });
       }
-      if ((later.get(run.length) ?? -1) >= 0) {
-        return { state: { kind: "code", length: run.length }, visible: visible + line.slice(segmentStart) };
-      }
-      i = run.start + run.length;
-      r += 1;
       continue;
     }
-    // An HTML comment starts before any further backtick run.
-    visible += line.slice(segmentStart, comment);
-    const end = line.indexOf("-->", comment + 4);
-    if (end < 0) return { state: { kind: "comment" }, visible };
-    i = end + 3;
-    segmentStart = i;
-    while (r < runs.length && (runs[r]?.start ?? 0) < i) r += 1;
+    // Quotes, code, HTML blocks, headings and tables hold no command.
+    if (node.type !== "root" && node.type !== "list" && node.type !== "listItem") continue;
+    for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k] as Nodes);
   }
-  return { state: { kind: "text" }, visible: visible + line.slice(segmentStart) };
+  return { texts, comments };
 }

@@ -65,6 +65,10 @@ export { PACKAGE_ECOSYSTEMS, type PackageEcosystem };
 export const DEFAULT_MAX_COMMANDS = 10;
 /** Longest comment read; GitHub's own limit for a comment body. */
 export const MAX_COMMENT_LENGTH = 65536;
+/** Lines of a comment read for commands (the rest is not parsed; a command there is reported). */
+export const MAX_COMMAND_LINES = 100;
+/** Characters of a comment read for commands, at most. */
+export const MAX_COMMAND_CHARS = 8_192;
 /** At most this many versions in one `fixed-in`. */
 export const MAX_FIXED_VERSIONS = 20;
 /** Longest free-text reason accepted by `reject` and `hold`. */
@@ -743,9 +747,13 @@ export function renderCommandsDoc(): string {
     "- A command is `/advisory <verb> [arguments]` at the start of a line (up to three leading spaces);",
     "  verbs are case-insensitive and arguments are separated by spaces (`fixed-in` also accepts commas).",
     `- A comment may hold several commands, one per line; they run in order, at most ${DEFAULT_MAX_COMMANDS} per comment.`,
-    "- Lines in fenced or indented code blocks, inline code, block quotes (`>`, including quoted replies)",
-    "  and HTML comments (`<!-- … -->`) are ignored, so commands can be quoted and discussed safely.",
-    "- Comments written by bots, including this app, are ignored.",
+    `- Commands are read in the first ${MAX_COMMAND_LINES} lines (${MAX_COMMAND_CHARS} characters) of a comment.`,
+    "- A line counts only when GitHub shows it as text: lines in fenced or indented code blocks, inline",
+    "  code, block quotes (`>`, including quoted replies and the unmarked lines right under a quote), HTML",
+    "  comments (`<!-- … -->`) and blocks, headings and tables are ignored, so commands can be quoted and",
+    "  discussed safely.",
+    "- Comments written by bots, including this app, are ignored. In a public repository, commands other",
+    "  than `help` are for members of the org; anyone else's get a 😕 and no reply.",
     "- When a comment is edited, only commands that did not run before are run.",
     "- The app reacts 👀 when it picks a comment up, then 🚀 when the commands succeeded or 😕 when one",
     "  failed or was refused, and replies with a quoted summary.",

@@ -17,27 +17,35 @@
  *   Questions, code, and negated statements ("not fixed yet") are not statements.
  *
  * Untrusted input: the description is written by the reporter. Markdown is parsed with
- * mdast-util-from-markdown and GFM (micromark), after {@link prepareDescription} has bounded what that
- * parser sees: at most {@link MAX_DESCRIPTION_CHARS} characters (GitHub's own limit for a description),
- * no link or footnote brackets (constructs the check never reads and that micromark resolves in
+ * mdast-util-from-markdown (micromark: CommonMark and GFM tables; links, autolinks and strikethrough
+ * are read as their text), after {@link prepareDescription} has bounded what that
+ * parser sees: at most {@link MAX_DESCRIPTION_CHARS} characters (half of GitHub's own limit for a description)
+ * and {@link MAX_DESCRIPTION_LINES} lines, at most {@link MAX_DESCRIPTION_MARKUP} inline markup
+ * characters, no link or footnote brackets (constructs the check never reads and that micromark resolves in
  * quadratic time when nested), at most {@link MAX_CONTAINER_MARKERS} container markers (`>`, list
  * bullets) and {@link MAX_INDENT} columns of indentation at the start of a line (so nesting depth is
- * bounded). Everything after the parse is a single pass over the tree and the text, with constant work
+ * bounded); the parser itself is linear (see `markdown.ts`). Everything after the parse is a single pass over the tree and the text, with constant work
  * per character. Nothing here returns or logs the description's text.
  *
  * Pure: no I/O, no clock.
  */
-import type { Nodes, PhrasingContent, Root, RootContent } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
-import { gfmFromMarkdown } from "mdast-util-gfm";
-import { gfm } from "micromark-extension-gfm";
+import type { Nodes, PhrasingContent, RootContent } from "mdast";
+import { boundMarkdown, firstLines, MAX_CONTAINER_MARKERS, MAX_INDENT, parseMarkdown } from "./markdown.js";
 
-/** GitHub's own limit for an advisory description (`maxLength` of `description` in its REST API). */
-export const MAX_DESCRIPTION_CHARS = 65_535;
-/** Container markers (`>`, `-`, `*`, `+`, `1.`) kept at the start of a line; more are dropped. */
-export const MAX_CONTAINER_MARKERS = 8;
-/** Columns of leading whitespace kept at the start of a line (bounds nesting by indentation). */
-export const MAX_INDENT = 32;
+/**
+ * Characters of a description read: half of GitHub's own limit (65,535, `maxLength` of `description` in
+ * its REST API) and three times the longest published advisory in test/fixtures/advisories (10.6 KB).
+ * The parser's cost is linear in this, about a microsecond per character.
+ */
+export const MAX_DESCRIPTION_CHARS = 32_768;
+/** Lines of a description read; a description with more is read up to here (the longest of the published advisories in test/fixtures/advisories has 193). */
+export const MAX_DESCRIPTION_LINES = 400;
+/**
+ * Inline markup characters (`` * _ ~ ` < & \ ``) read as markup; later ones are read as spaces (real
+ * descriptions have a few hundred).
+ */
+export const MAX_DESCRIPTION_MARKUP = 2_048;
+export { MAX_CONTAINER_MARKERS, MAX_INDENT };
 /** Words about the vulnerability below which a description says too little to count as details. */
 export const MIN_DETAIL_WORDS = 12;
 
@@ -169,83 +177,25 @@ export interface DescriptionStats {
 }
 
 /**
- * The text the markdown parser is given: capped, brackets neutralized, line-start nesting bounded.
- * One pass, constant work per character.
+ * The text the markdown parser is given: at most `maxChars` characters and {@link MAX_DESCRIPTION_LINES}
+ * lines, brackets neutralized, at most {@link MAX_DESCRIPTION_MARKUP} markup characters, line-start
+ * nesting bounded ({@link boundMarkdown}). One pass, constant
+ * work per character.
  */
 export function prepareDescription(
   markdown: string,
   maxChars = MAX_DESCRIPTION_CHARS,
 ): { text: string; truncated: boolean } {
-  const truncated = markdown.length > maxChars;
-  const capped = truncated ? markdown.slice(0, maxChars) : markdown;
-  const out: string[] = [];
-  let lineStart = true;
-  let markers = 0;
-  let indent = 0;
-  for (let i = 0; i < capped.length; i++) {
-    const c = capped[i] as string;
-    if (c === "\n" || c === "\r") {
-      out.push("\n");
-      if (c === "\r" && capped[i + 1] === "\n") i++;
-      lineStart = true;
-      markers = 0;
-      indent = 0;
-      continue;
-    }
-    if (c === "[") {
-      out.push("(");
-      lineStart = false;
-      continue;
-    }
-    if (c === "]") {
-      out.push(")");
-      lineStart = false;
-      continue;
-    }
-    if (!lineStart) {
-      out.push(c);
-      continue;
-    }
-    // Once markers are dropped, so is the whitespace between them (it would turn the text into code).
-    const dropping = markers > MAX_CONTAINER_MARKERS;
-    if (c === " " || c === "\t") {
-      indent += c === "\t" ? 4 : 1;
-      if (indent <= MAX_INDENT && !dropping) out.push(c);
-      continue;
-    }
-    const marker = containerMarker(capped, i);
-    if (marker > 0) {
-      markers++;
-      if (markers <= MAX_CONTAINER_MARKERS) out.push(capped.slice(i, i + marker));
-      i += marker - 1;
-      continue;
-    }
-    lineStart = false;
-    if (dropping) out.push(" ");
-    out.push(c);
-  }
-  return { text: out.join(""), truncated };
-}
-
-/** Length of a container marker at `i` (`>`, or a list bullet/number followed by a space), else 0. */
-function containerMarker(text: string, i: number): number {
-  const c = text[i];
-  if (c === ">") return 1;
-  const next = text[i + 1];
-  const spaced = next === " " || next === "\t";
-  if ((c === "-" || c === "*" || c === "+") && spaced) return 1;
-  let j = i;
-  while (j < text.length && j - i < 9 && isDigit(text[j])) j++;
-  if (j > i && (text[j] === "." || text[j] === ")") && (text[j + 1] === " " || text[j + 1] === "\t")) return j - i + 1;
-  return 0;
+  const long = markdown.length > maxChars;
+  const lines = firstLines(long ? markdown.slice(0, maxChars) : markdown, MAX_DESCRIPTION_LINES);
+  return {
+    text: boundMarkdown(lines.text, { brackets: 0, markup: MAX_DESCRIPTION_MARKUP }),
+    truncated: long || lines.cut,
+  };
 }
 
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "9";
-}
-
-function parse(text: string): Root {
-  return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -499,7 +449,7 @@ export function readDescription(markdown: string, options: { maxChars?: number }
     if (kinds?.includes("details")) reading.detailsSection = true;
   };
 
-  const children = parse(text).children;
+  const children = parseMarkdown(text, "tables").children;
   stats.nodes += 1;
   for (const block of children) readBlock(block);
 

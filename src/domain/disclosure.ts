@@ -11,7 +11,7 @@
  *
  * Pure: no I/O, no clock.
  */
-import { MIN_DETAIL_WORDS, readDescription } from "./description.js";
+import { MAX_DESCRIPTION_CHARS, MAX_DESCRIPTION_LINES, MIN_DETAIL_WORDS, readDescription } from "./description.js";
 
 /** The part of a vulnerability entry this module reads (`repository-advisory-vulnerability`). */
 export interface DisclosureVulnerability {
@@ -116,6 +116,10 @@ function descriptionProblems(description: string): DisclosureProblem[] {
             ? `the description's fix section says there is no fix — once the fixing release is out, under '### Patches', ${fix}`
             : `the description does not say how users get the fix — add a '### Patches' section: ${fix}`,
     });
+  }
+  if (reading.stats.truncated) {
+    const read = ` (only the first ${MAX_DESCRIPTION_LINES} lines and ${MAX_DESCRIPTION_CHARS} characters of the description are read)`;
+    for (const problem of problems) problem.message += read;
   }
   return problems;
 }

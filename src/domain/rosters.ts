@@ -2,7 +2,8 @@
  * Roster files: who maintains a repository, read from the files the repository already has.
  *
  * Roster files are untrusted text that decides who gets embargoed access, so every reader here runs
- * in linear time with size caps, never throws, and never drops a person silently: a line that looks
+ * in linear time with size caps ({@link MAX_ROSTER}; {@link MAX_PARSED_ROSTER} and
+ * {@link MAX_PARSED_ROSTER_LINES} for the markdown and YAML parsers), never throws, and never drops a person silently: a line that looks
  * like a person (an @mention, a github.com profile link, an email address, a list entry in a roster
  * section) and is not understood becomes a warning naming the file and line.
  *
@@ -23,11 +24,10 @@
  * another line or file still lists them (the contradiction is a warning).
  */
 import type { Heading, List, ListItem, Nodes, PhrasingContent, Root, Table } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
-import { gfmFromMarkdown } from "mdast-util-gfm";
-import { gfm } from "micromark-extension-gfm";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { displayLogin, isValidHandle, loginKey, TEAM_SLUG } from "./handles.js";
+import { boundMarkdown, MAX_LINK_BRACKETS, parseMarkdown as parseMarkdownTree } from "./markdown.js";
+import { MAX_YAML_FLOW_DEPTH, yamlFlowDepth } from "./yaml-bounds.js";
 
 export { loginKey, sameLogin } from "./handles.js";
 
@@ -66,9 +66,14 @@ const MAX_LINE = 2000;
 const MAX_WARNINGS = 50;
 const WARNING_TEXT_MAX = 120;
 /** Largest roster read; real rosters are a few KiB. Larger files are a warning and yield nobody. */
-const MAX_ROSTER = 128 * 1024;
-/** Largest markdown roster: GFM parsing is linear but costs far more per byte than the line readers. */
-const MAX_MARKDOWN = 64 * 1024;
+export const MAX_ROSTER = 128 * 1024;
+/**
+ * Largest markdown and YAML rosters, in characters and lines: both parsers are linear but cost far more
+ * per byte than the line readers (real ones are under 4 KiB and 100 lines). Larger files are a warning
+ * and yield nobody.
+ */
+export const MAX_PARSED_ROSTER: Readonly<Record<"markdown" | "yaml", number>> = { markdown: 16 * 1024, yaml: 8 * 1024 };
+export const MAX_PARSED_ROSTER_LINES = 400;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 
@@ -211,9 +216,22 @@ export function parseRoster(path: string, text: string): Roster {
       return out.build();
     }
     const format = detectRosterFormat(path, text);
-    if (format === "markdown" && text.length > MAX_MARKDOWN) {
+    if ((format === "markdown" || format === "yaml") && text.length > MAX_PARSED_ROSTER[format]) {
       const out = new RosterBuilder(path, lines);
-      out.warn(1, `markdown roster larger than ${MAX_MARKDOWN / 1024} KiB ignored: nobody is read from it`);
+      out.warn(
+        1,
+        `${format} roster larger than ${MAX_PARSED_ROSTER[format] / 1024} KiB ignored: nobody is read from it`,
+      );
+      return out.build();
+    }
+    if ((format === "markdown" || format === "yaml") && lines.length > MAX_PARSED_ROSTER_LINES) {
+      const out = new RosterBuilder(path, lines);
+      out.warn(1, `${format} roster longer than ${MAX_PARSED_ROSTER_LINES} lines ignored: nobody is read from it`);
+      return out.build();
+    }
+    if (format === "yaml" && yamlFlowDepth(text) > MAX_YAML_FLOW_DEPTH) {
+      const out = new RosterBuilder(path, lines);
+      out.warn(1, `yaml roster nesting deeper than ${MAX_YAML_FLOW_DEPTH} levels ignored: nobody is read from it`);
       return out.build();
     }
     switch (format) {
@@ -492,17 +510,6 @@ function lineOf(node: { position?: { start: { line: number } } }): number {
   return node.position?.start.line ?? 1;
 }
 
-let markdownExtensions: {
-  extensions: ReturnType<typeof gfm>[];
-  mdastExtensions: ReturnType<typeof gfmFromMarkdown>[];
-} | null = null;
-
-/** The GFM extensions, built once: building them costs far more than parsing a roster. */
-function markdownOptions() {
-  markdownExtensions ??= { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
-  return markdownExtensions;
-}
-
 function parseMarkdown(file: string, text: string, lines: readonly string[]): Roster {
   const out = new RosterBuilder(file, lines);
   for (let i = 0; i < lines.length; i++) {
@@ -511,7 +518,9 @@ function parseMarkdown(file: string, text: string, lines: readonly string[]): Ro
       return out.build();
     }
   }
-  const tree: Root = fromMarkdown(text.replace(/^\uFEFF/, ""), markdownOptions());
+  // Nesting deeper than a few levels at the start of a line is flattened and brackets past the first
+  // MAX_LINK_BRACKETS are plain text, as for every markdown read.
+  const tree: Root = parseMarkdownTree(boundMarkdown(text.replace(/^\uFEFF/, ""), { brackets: MAX_LINK_BRACKETS }));
   // Before any section heading a bare list is taken as the roster itself.
   const state = { section: "active" as Section, level: 0 };
 

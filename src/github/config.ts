@@ -2,15 +2,29 @@ import { composeConfigGet } from "@probot/octokit-plugin-config";
 import { ORG_CONFIG_REPO } from "../config/authority.js";
 import { type ConfigReader, type ConfigResult, loadConfig } from "../config/load.js";
 import { CONFIG_PATH } from "../config/schema.js";
+import { MAX_YAML_FLOW_DEPTH, yamlFlowDepth } from "../domain/yaml-bounds.js";
 import type { RepoSnapshot } from "./org.js";
 import type { Octokit } from "./types.js";
 
 /**
- * Largest configuration file parsed. Real ones are a few hundred bytes; YAML parsing of adversarial
- * text (thousands of anchors, deep nesting) grows faster than linearly, so larger files are refused
- * as invalid before the parser sees them.
+ * Largest configuration file parsed. Real ones are one or two KiB; YAML parsing costs far more per
+ * byte than reading it (deep flow nesting, thousands of anchors), so larger files, and files nesting
+ * deeper than MAX_YAML_FLOW_DEPTH, are refused as invalid before the parser sees them.
  */
-export const MAX_CONFIG_BYTES = 64 * 1024;
+export const MAX_CONFIG_BYTES = 8 * 1024;
+
+function tooDeep(repo: string | undefined): Error {
+  return Object.assign(
+    new Error(`${repo ?? "a repository"}'s configuration file nests deeper than ${MAX_YAML_FLOW_DEPTH} levels`),
+    { status: 422 },
+  );
+}
+
+/** Refuses, unparsed, a file too large or too deeply nested to be a configuration file. */
+function checkBounds(data: unknown, repo: string | undefined): void {
+  if (byteSize(data) > MAX_CONFIG_BYTES) throw tooLarge(repo);
+  if (typeof data === "string" && yamlFlowDepth(data) > MAX_YAML_FLOW_DEPTH) throw tooDeep(repo);
+}
 
 function tooLarge(repo: string | undefined): Error {
   return Object.assign(
@@ -21,13 +35,23 @@ function tooLarge(repo: string | undefined): Error {
   );
 }
 
+/** Size of a response body as Octokit hands it over: text, or bytes for an unknown media type. */
+function byteSize(data: unknown): number {
+  if (typeof data === "string") return Buffer.byteLength(data, "utf8");
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
 type Endpoint = { method?: string; url?: string; owner?: string; repo?: string; path?: string };
 
 /**
  * A config reader with exactly the semantics of `context.config` (the same plugin: repository file,
  * else the org's `.github` repository, `_extends`), that answers reads of the org's own
  * `.github/advisory-bot.yml` files from the repository snapshot already fetched by GraphQL.
- * Only `_extends` targets outside the snapshot cost a request.
+ * Only `_extends` targets outside the snapshot cost a request. Every file read, from the snapshot or
+ * not, is refused unparsed when larger than {@link MAX_CONFIG_BYTES}; with an empty snapshot this is
+ * the capped form of `context.config`.
  */
 export function snapshotConfigReader(octokit: Octokit, org: string, repos: readonly RepoSnapshot[]): ConfigReader {
   const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]));
@@ -41,12 +65,11 @@ export function snapshotConfigReader(octokit: Octokit, org: string, repos: reado
           : undefined;
       if (!known) {
         const res = await octokit.request(endpoint as Parameters<Octokit["request"]>[0]);
-        if (typeof res.data === "string" && Buffer.byteLength(res.data, "utf8") > MAX_CONFIG_BYTES)
-          throw tooLarge(endpoint.repo);
+        checkBounds(res.data, endpoint.repo);
         return res;
       }
       if (known.config === null) throw Object.assign(new Error("Not Found"), { status: 404 });
-      if (Buffer.byteLength(known.config, "utf8") > MAX_CONFIG_BYTES) throw tooLarge(endpoint.repo);
+      checkBounds(known.config, endpoint.repo);
       return { status: 200, data: known.config, headers: { "content-type": "text/plain; charset=utf-8" } };
     },
     { endpoint: octokit.request.endpoint },

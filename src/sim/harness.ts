@@ -222,6 +222,22 @@ export async function deliverTo(appUrl: string, delivery: Delivery): Promise<num
   return res.status;
 }
 
+/**
+ * Runs a user action whose webhook the simulator signs and records but does not send; the recorded
+ * delivery, for `deliverTo` to send to any replica (or process) as often as a test wants.
+ */
+export async function heldDelivery(sim: Simulator, action: () => Promise<unknown>): Promise<Delivery> {
+  sim.setFaults({ rate: 0, kinds: [], dropWebhooks: 1 });
+  try {
+    await action();
+  } finally {
+    sim.setFaults(null);
+  }
+  const delivery = sim.deliveries.at(-1);
+  if (!delivery?.dropped) throw new Error("the action's delivery was not held");
+  return delivery;
+}
+
 const restarts = new WeakMap<Bed, (changes: ReplicaOptions) => Promise<void>>();
 
 /**

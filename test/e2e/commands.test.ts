@@ -224,11 +224,18 @@ describe("slash commands", () => {
     seedOras(bed.sim);
     const { ghsa } = await reportAndTrack(bed);
     const publicIssue = await bed.sim.openIssue(ORG, "oras", "outsider", { title: "question" });
-    const help = await say(bed, "oras", publicIssue.number, "outsider", "/advisory help\n/advisory publish");
+    const help = await say(bed, "oras", publicIssue.number, "outsider", "/advisory help");
     expect(help.entries[0]?.message).toContain("| command | where | who | what |");
-    expect(help.entries[1]?.ok).toBe(false);
-    expect(help.reply).not.toContain(ghsa);
-    expect(help.reply).not.toContain(SUMMARY);
+    // Someone outside the org: any other command is refused with a reaction, no reply.
+    const stranger = await say(bed, "oras", publicIssue.number, "outsider", "/advisory help\n/advisory publish");
+    expect(stranger.entries).toEqual([]);
+    expect(stranger.reactions).toEqual(["confused"]);
+    // A member: the tracker-only verb is refused in the reply, which carries nothing of the advisory.
+    const member = await say(bed, "oras", publicIssue.number, "TerryHowe", "/advisory help\n/advisory publish");
+    expect(member.entries[0]?.message).toContain("| command | where | who | what |");
+    expect(member.entries[1]?.ok).toBe(false);
+    expect(member.reply).not.toContain(ghsa);
+    expect(member.reply).not.toContain(SUMMARY);
   });
 
   it("create: a report pasted into the tracker becomes a draft advisory, and the issue its tracking issue", async () => {
@@ -287,10 +294,15 @@ describe("slash commands", () => {
     bed = await startBed();
     seedOras(bed.sim);
     const leak = await bed.sim.openIssue(ORG, "oras", "reporter2", { title: "Secret bug", body: "details" });
+    // Outside the org: refused after one read, with a reaction and no reply.
     const out = await say(bed, "oras", leak.number, "reporter2", "/advisory convert");
-    expect(out.entries[0]).toMatchObject({
+    expect(out.entries).toEqual([]);
+    expect(out.reactions).toEqual(["confused"]);
+    // A member of the org who maintains another repository: refused, and told why.
+    const member = await say(bed, "oras", leak.number, "Wwwsylvia", "/advisory convert");
+    expect(member.entries[0]).toMatchObject({
       ok: false,
-      message: "Not allowed: @reporter2 is not an active maintainer of oras.",
+      message: "Not allowed: @Wwwsylvia is not an active maintainer of oras.",
     });
     expect(bed.sim.world.listIssues(ORG, "oras").some((i) => i.title === "Secret bug")).toBe(true);
     expect(bed.sim.world.listAdvisories(ORG, "oras")).toHaveLength(0);

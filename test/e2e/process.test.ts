@@ -3,14 +3,13 @@
  * pointed at the simulator as a GitHub Enterprise Server (GHE_HOST), with signed webhooks. Nothing of
  * the app is loaded into the test: what it does is seen on the simulator only.
  */
-import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReply } from "../../src/domain/command-reply.js";
 import { BED_SECRET, bedEnv } from "../../src/sim/harness.js";
 import { createSimulator, type Simulator } from "../../src/sim/index.js";
 import { ORG, seedHandTracked, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { freePort, type Started, startBuilt } from "../helpers/process.js";
+import { buildOnce, freePort, type Started, startBuilt, until } from "../helpers/process.js";
 import { stateIn } from "../helpers/world.js";
 
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
@@ -25,23 +24,13 @@ function stateOf(sim: Simulator, issue: number) {
   return comment ? stateIn(comment.body) : null;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("node lib/main.js against the simulator", () => {
   let sim: Simulator;
   let app: Started | undefined;
   let hand: { ghsa: string; issue: number };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-      stdio: "pipe",
-    });
+    await buildOnce();
     sim = await createSimulator({ seed: 5 });
     seedOras(sim);
     hand = seedHandTracked(sim, { patched: "2.6.1" });

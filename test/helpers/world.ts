@@ -25,7 +25,7 @@ export function trackingStateOf(bed: Bed, number: number): TrackingState | null 
 }
 
 /** The tracking issues (open or closed) whose hidden state names `ghsa`, in the ORAS tracker. */
-export function trackingIssues(bed: Bed, ghsa: string) {
+export function trackingIssues(bed: Pick<Bed, "sim">, ghsa: string) {
   return bed.sim.world
     .listIssues(ORG, TRACKER)
     .filter((i) => i.labels.includes("advisory") && stateIn(i.body)?.advisories.some((a) => a.ghsa === ghsa));

@@ -9,8 +9,16 @@ import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectRedis, redisCoordination } from "../../src/coordination/redis.js";
 import { parseReply } from "../../src/domain/command-reply.js";
-import { BED_SECRET, type Bed, deliverTo, type Replica, startBed, startReplica } from "../../src/sim/harness.js";
-import type { Delivery, RecordedRequest } from "../../src/sim/index.js";
+import {
+  BED_SECRET,
+  type Bed,
+  deliverTo,
+  heldDelivery,
+  type Replica,
+  startBed,
+  startReplica,
+} from "../../src/sim/harness.js";
+import type { RecordedRequest } from "../../src/sim/index.js";
 import { ORG, ORG_CONFIG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
 import { orgKey } from "../../src/workflows/lock.js";
 import { capturingLogger } from "../helpers/log.js";
@@ -36,19 +44,6 @@ const isWrite = (r: { method: string; path: string; graphql?: { query?: string }
 const isWriteUrl = (r: { method: string; url: string }) =>
   r.method !== "GET" && !r.url.endsWith("/access_tokens") && !r.url.endsWith("/graphql");
 
-/** Runs a user action whose webhook is signed and recorded but not sent; the recorded delivery. */
-async function held(bed: Bed, action: () => Promise<unknown>): Promise<Delivery> {
-  bed.sim.setFaults({ rate: 0, kinds: [], dropWebhooks: 1 });
-  try {
-    await action();
-  } finally {
-    bed.sim.setFaults(null);
-  }
-  const delivery = bed.sim.deliveries.at(-1);
-  if (!delivery?.dropped) throw new Error("the action's delivery was not held");
-  return delivery;
-}
-
 describe.runIf(redisServed)("several replicas on one Redis", () => {
   let bed: Bed | undefined;
   const replicas: Replica[] = [];
@@ -67,7 +62,7 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     await bed.bot.sweepAll();
     bed.sim.resetRequests();
 
-    const report = await held(bed, () => bed!.sim.reportVulnerability(ORG, "oras-go", REPORT));
+    const report = await heldDelivery(bed.sim, () => bed!.sim.reportVulnerability(ORG, "oras-go", REPORT));
     const ghsa = (report.payload.repository_advisory as { ghsa_id: string }).ghsa_id;
     const statuses = await Promise.all(
       [bed.appUrl, b.appUrl, bed.appUrl, b.appUrl].map((url) => deliverTo(url, report)),
@@ -80,7 +75,7 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     expect(bed.sim.world.getAdvisory(ghsa)?.collaborating_users.sort()).toEqual(ORAS_GO_TEAM);
 
     const [issue] = trackingIssues(bed, ghsa);
-    const command = await held(bed, () =>
+    const command = await heldDelivery(bed.sim, () =>
       bed!.sim.comment(ORG, TRACKER, issue!.number, "qweeah", "/advisory severity critical"),
     );
     const commentId = (command.payload.comment as { id: number }).id;
@@ -221,7 +216,7 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     await bed.sim.idle();
 
     // The other replica gets the push to that file.
-    const push = await held(bed, () =>
+    const push = await heldDelivery(bed.sim, () =>
       bed!.sim.push(ORG, "oras-go", {
         pusher: "shizhMSFT",
         files: { "docs/TEAM.md": "Owners:\n  - Steve Lasker (@SteveLasker)\n" },
@@ -251,7 +246,9 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
 
     // A report handled by the other replica, which has not seen the first since its sweep: it does not
     // render the dashboard from what it knows, which would take the first report out.
-    const y = await held(bed, () => bed!.sim.reportVulnerability(ORG, "oras", { ...REPORT, reporter: "reporter2" }));
+    const y = await heldDelivery(bed.sim, () =>
+      bed!.sim.reportVulnerability(ORG, "oras", { ...REPORT, reporter: "reporter2" }),
+    );
     const ghsaY = (y.payload.repository_advisory as { ghsa_id: string }).ghsa_id;
     expect(await deliverTo(b.appUrl, y)).toBe(200);
     await bed.sim.idle();
@@ -262,7 +259,9 @@ describe.runIf(redisServed)("several replicas on one Redis", () => {
     await b.bot.sweepAll();
     expect(dashboard()).toContain(x.ghsa_id);
     expect(dashboard()).toContain(ghsaY);
-    const z = await held(bed, () => bed!.sim.reportVulnerability(ORG, "oras-go", { ...REPORT, reporter: "reporter3" }));
+    const z = await heldDelivery(bed.sim, () =>
+      bed!.sim.reportVulnerability(ORG, "oras-go", { ...REPORT, reporter: "reporter3" }),
+    );
     const ghsaZ = (z.payload.repository_advisory as { ghsa_id: string }).ghsa_id;
     expect(await deliverTo(b.appUrl, z)).toBe(200);
     await bed.sim.idle();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_CONTAINER_MARKERS,
   MAX_DESCRIPTION_CHARS,
+  MAX_DESCRIPTION_LINES,
   MAX_INDENT,
   prepareDescription,
   readDescription,
@@ -62,7 +63,8 @@ describe("disclosure check: adversarial descriptions", () => {
   it("reads thousands of headings in one pass: one section each, none looked at twice", () => {
     const text = "### Impact\nx\n".repeat(MB / 13);
     const reading = expectBoundedWork(text);
-    const kept = Math.ceil(SMALL / 13);
+    // Two lines a heading: the line cap keeps fewer than the character cap would.
+    const kept = Math.min(Math.ceil(SMALL / 13), MAX_DESCRIPTION_LINES / 2);
     expect(reading.sections.length).toBeGreaterThan(kept - 2);
     expect(reading.sections.length).toBeLessThanOrEqual(kept);
     // Constant work per heading: nodes visited grow with the number of headings, not its square.
@@ -123,8 +125,8 @@ describe("disclosure check: adversarial descriptions", () => {
   it("does work linear in the input: doubling the text at most doubles nodes and characters scanned", () => {
     const unit =
       "## Impact\nA **crafted** title escapes the [directory](https://example.com).\n\n> quoted `code`\n\n- a\n  - b\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n";
-    const small = readDescription(unit.repeat(20)).stats;
-    const large = readDescription(unit.repeat(40)).stats;
+    const small = readDescription(unit.repeat(9)).stats;
+    const large = readDescription(unit.repeat(18)).stats;
     expect(large.parsedChars).toBe(2 * small.parsedChars);
     expect(large.nodes).toBeLessThanOrEqual(2 * small.nodes + 2);
     expect(large.scanned).toBeLessThanOrEqual(2 * small.scanned);

@@ -4,6 +4,10 @@
  * the patch team, the hold and the publication decision are those of the same history without the
  * forged text.
  *
+ * The forged text includes commands hidden the ways markdown hides them (quotes, lazy quote lines,
+ * fences, code spans, HTML comments and blocks, headings) typed by a security-team member, and edits
+ * of the app's own comments by a tracker writer.
+ *
  * One bed runs both histories side by side: the oras-go advisory gets each step with forged text (state,
  * reply and notice markers, split and look-alike sequences), the oras advisory gets the same step with
  * the forged text left out. After the same fix and release for both, they must have ended the same way.
@@ -30,6 +34,8 @@ type Step =
   | { kind: "comment"; who: Writer; forged: string }
   | { kind: "edit-comment"; forged: string }
   | { kind: "edit-body"; forged: string }
+  | { kind: "edit-app-comment"; forged: string }
+  | { kind: "hidden-command"; forged: string }
   | { kind: "open-issue"; forged: string }
   | { kind: "hold" }
   | { kind: "sweep" };
@@ -52,9 +58,32 @@ function forgedText(ghsa: string, variant: number, noise: string): string {
   return `${noise}${variants[variant % variants.length]}`;
 }
 
+/**
+ * A command the security team may run, that would change the hold or the patch team, written where
+ * markdown does not render it as a line of text: it must never run.
+ */
+function hiddenCommand(variant: number): string {
+  const command = ["/advisory unhold", "/advisory remove @qweeah", "/advisory add @outsider"][variant % 3] as string;
+  const shapes = [
+    `> ${command}`,
+    `> On Monday, someone wrote:\n${command}`,
+    `\`\`\`\n${command}\n\`\`\``,
+    `~~~\n${command}`,
+    `\`${command}\``,
+    `\`see\n${command}\nlater\``,
+    `<!-- ${command} -->`,
+    `<!--\n${command}\n-->`,
+    `<details>\n${command}\n</details>`,
+    `${command}\n---`,
+    `    ${command}`,
+  ];
+  return shapes[Math.floor(variant / 3) % shapes.length] as string;
+}
+
 const WRITERS: Writer[] = ["reporter1", "qweeah", "TerryHowe", "outsider"];
 const stepArb: fc.Arbitrary<(ghsa: string) => Step> = fc.oneof(
-  ...(["summary", "description", "edit-comment", "edit-body", "open-issue"] as const).map((kind) =>
+  fc.nat(32).map((v) => () => ({ kind: "hidden-command", forged: hiddenCommand(v) }) as Step),
+  ...(["summary", "description", "edit-comment", "edit-body", "edit-app-comment", "open-issue"] as const).map((kind) =>
     fc.tuple(fc.nat(20), fc.string({ maxLength: 4 })).map(
       ([v, noise]) =>
         (ghsa: string) =>
@@ -127,6 +156,22 @@ async function play(bed: Bed, side: Side, step: Step, text: string): Promise<voi
       if (theirs) await bed.sim.editComment(ORG, TRACKER, theirs.id, "TerryHowe", `${theirs.body} ${text}`);
       return;
     }
+    case "edit-app-comment": {
+      // A tracker writer edits the app's latest comment (a reply, a notice): GitHub keeps the app as its author.
+      const mine = world.listComments(ORG, TRACKER, side.issue).filter((c) => c.user.endsWith("[bot]"));
+      const last = mine[mine.length - 1];
+      if (last) await bed.sim.editComment(ORG, TRACKER, last.id, "TerryHowe", `${last.body}\n${text}`);
+      return;
+    }
+    case "hidden-command":
+      await bed.sim.comment(
+        ORG,
+        TRACKER,
+        side.issue,
+        "sajay",
+        text === "" ? "Looking into it." : `Looking into it.\n\n${text}`,
+      );
+      return;
     case "edit-body": {
       // A person edits the app's issue: on both sides text lands after the state, which no longer verifies.
       const issue = world.issue(ORG, TRACKER, side.issue);
@@ -195,7 +240,17 @@ describe("forged text in everything people can write", () => {
           await bed.close();
         }
       }),
-      { numRuns: Number(process.env.STATE_PROPERTY_RUNS ?? 3), seed: Number(process.env.STATE_PROPERTY_SEED ?? 14) },
+      {
+        numRuns: Number(process.env.STATE_PROPERTY_RUNS ?? 3),
+        seed: Number(process.env.STATE_PROPERTY_SEED ?? 14),
+        // Always tried: a hidden unhold after a hold (a lazy quote line), a hidden removal (an HTML
+        // block, a setext heading).
+        examples: [
+          [[() => ({ kind: "hold" }), () => ({ kind: "hidden-command", forged: hiddenCommand(3) })]],
+          [[() => ({ kind: "hidden-command", forged: hiddenCommand(25) })]],
+          [[() => ({ kind: "hidden-command", forged: hiddenCommand(28) })]],
+        ],
+      },
     );
   }, 240_000);
 });

@@ -4,6 +4,8 @@ import {
   type Command,
   editDistance,
   formatCommand,
+  MAX_COMMAND_CHARS,
+  MAX_COMMAND_LINES,
   type ParsedCommand,
   parseCommands,
   suggestVerbs,
@@ -179,6 +181,19 @@ describe("text that markdown shows as code, quotes or hides is ignored", () => {
     expect(verbsOf("```\n<!--\n```\n/advisory sync")).toEqual(["sync"]);
     expect(verbsOf("<!--\n```\n-->\n/advisory sync")).toEqual(["sync"]);
     expect(verbsOf("use `<!--` to start a comment\n/advisory sync")).toEqual(["sync"]);
+  });
+
+  it("reads commands as GitHub renders the comment: a quote's lazy lines, headings, tables and HTML blocks are not commands", () => {
+    // A line right under a quote, without `>`, continues the quote.
+    expect(verbsOf("> On Monday, alice wrote:\n/advisory publish\n\n/advisory sync")).toEqual(["sync"]);
+    // Underlined, the line is a heading.
+    expect(verbsOf("/advisory publish\n---\n/advisory sync")).toEqual(["sync"]);
+    // Over a delimiter row, the line is a table's header.
+    expect(verbsOf("/advisory publish\n|---|\n\n/advisory sync")).toEqual(["sync"]);
+    // Inside an HTML block (up to its blank line), the line is HTML.
+    expect(verbsOf("<details>\n/advisory publish\n\n/advisory sync")).toEqual(["sync"]);
+    // A lazy line of a list item is the item's text, not quoted: it is a command.
+    expect(verbsOf("- a list item\n/advisory sync")).toEqual(["sync"]);
   });
 
   it("reads a command right after a quote, a fence or a comment ends", () => {
@@ -390,10 +405,18 @@ describe("bounds", () => {
   });
 
   it("parses pathological backtick and comment runs with bounded results", () => {
-    const runs = Array.from({ length: 200 }, (_, i) => "`".repeat(i + 1)).join(" x ");
-    const body = [runs, "/advisory publish", runs, "<!--".repeat(5000), "/advisory publish"].join("\n");
-    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    const runs = Array.from({ length: 40 }, (_, i) => "`".repeat(i + 1)).join(" x ");
+    const body = [runs, "/advisory publish", runs, "<!--".repeat(500), "/advisory publish"].join("\n");
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMAND_CHARS);
     expect(parseCommands(body)).toEqual({ commands: [], errors: [] });
+    // Past the window nothing is parsed: the prefixed line is reported, never run.
+    const long = Array.from({ length: 200 }, (_, i) => "`".repeat(i + 1)).join(" x ");
+    const past = [long, "/advisory publish", long].join("\n");
+    expect(past.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(parseCommands(past)).toEqual({
+      commands: [],
+      errors: [{ line: 2, text: "", message: expect.stringContaining(`Only the first ${MAX_COMMAND_LINES} lines`) }],
+    });
     const many = Array.from({ length: 4000 }, (_, i) => `${"`".repeat((i % 40) + 1)} /advisory publish`).join("\n");
     expect(parseCommands(many).commands).toEqual([]);
   });

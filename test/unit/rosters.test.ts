@@ -676,7 +676,9 @@ describe("parsing never throws (property)", () => {
       ]);
       const markdown = parseRoster("OWNERS.md", "- Name (@ok)\n".repeat(6_000));
       expect(markdown.active).toEqual([]);
-      expect(markdown.warnings.map((w) => w.reason)).toEqual([expect.stringContaining("larger than 64 KiB")]);
+      expect(markdown.warnings.map((w) => w.reason)).toEqual([
+        expect.stringContaining("markdown roster larger than 16 KiB"),
+      ]);
     },
     PROPERTY_TIMEOUT,
   );
