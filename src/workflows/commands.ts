@@ -13,6 +13,7 @@ import {
 } from "../commands/env.js";
 import { help } from "../commands/help.js";
 import { HANDLERS } from "../commands/registry.js";
+import { formatConfigError } from "../config/errors.js";
 import { reporterOf } from "../domain/advisory-plan.js";
 import { parseCommands } from "../domain/command-grammar.js";
 import {
@@ -27,8 +28,9 @@ import { COMMAND_SPECS, type Verb, type Where } from "../domain/command-specs.js
 import { loginKey } from "../domain/handles.js";
 import type { Plan } from "../domain/plan.js";
 import { ApplyError, apply } from "../github/apply.js";
+import { trackedGhsas } from "../github/tracker.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
-import { orgConfig, orgConfigProblem, type RunContext, readOrg } from "./org-view.js";
+import { configFor, type OrgView, orgConfig, orgConfigProblem, type RunContext, readOrg } from "./org-view.js";
 import { casesOf } from "./reconcile.js";
 
 export interface CommentInput {
@@ -214,7 +216,12 @@ export async function handleComment(ctx: RunContext, input: CommentInput): Promi
         !env.trackingCase &&
         !["create", "help"].includes(command.verb)
       ) {
-        outcome = { ok: false, message: "This issue tracks no advisory yet; use `/advisory create <repo>` first." };
+        outcome = {
+          ok: false,
+          message:
+            untrackedReason(view, trackerName ?? "", place.issue.number) ??
+            "This issue tracks no advisory yet; use `/advisory create <repo>` first.",
+        };
       } else {
         const auth = authorize(env, spec.who);
         if (!auth.allowed) {
@@ -299,4 +306,24 @@ async function acknowledgeOnly(ctx: RunContext, input: CommentInput, known?: Com
     s.acknowledgedAt ??= ctx.now.toISOString();
   });
   return { outcome: "done", detail: "report acknowledged", commands: 0 };
+}
+
+/**
+ * Why an issue of the tracker that names advisories is no case: a repository of one of them has an
+ * invalid configuration (such advisories are skipped, never run on defaults). Null when no such reason.
+ * Said only in the private tracker.
+ */
+function untrackedReason(view: OrgView, tracker: string, number: number): string | null {
+  const issue = view.trackers.get(tracker)?.issues.find((i) => i.number === number);
+  if (!issue) return null;
+  const byGhsa = new Map(view.advisories.map((a) => [a.ghsa_id.toLowerCase(), a]));
+  for (const ghsa of trackedGhsas(issue)) {
+    const advisory = byGhsa.get(ghsa);
+    if (!advisory) continue;
+    const { repo } = advisoryRepo(advisory);
+    const config = configFor(view, repo);
+    if (config && !config.ok)
+      return `The configuration of \`${repo}\` is invalid, so its advisory ${advisory.ghsa_id} is skipped and commands here are off until it is fixed:\n\n${formatConfigError(config.error)}`;
+  }
+  return null;
 }

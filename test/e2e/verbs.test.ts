@@ -195,4 +195,23 @@ describe("invalid configuration", () => {
     const dashboard = bed.sim.world.listIssues(ORG, TRACKER).find((i) => i.labels.includes("advisory-dashboard"));
     expect(dashboard?.body).toContain("patchTeam.removeUnlisted");
   });
+
+  it("a command on the tracking issue of a repository whose file turned invalid says so, and changes nothing", async () => {
+    bed = await startBed();
+    seedOras(bed.sim);
+    const { ghsa, issue } = await tracked(bed, "oras");
+    const before = bed.sim.world.getAdvisory(ghsa);
+    await bed.sim.push(ORG, "oras", {
+      pusher: "SteveLasker",
+      files: { ".github/advisory-bot.yml": "patchTeam:\n  removeUnlisted: maybe\n" },
+      message: "typo",
+    });
+    await bed.sim.idle();
+    const [out] = await run(bed, issue, "SteveLasker", "/advisory severity critical");
+    expect(out?.ok).toBe(false);
+    expect(out?.message).toContain(`The configuration of \`oras\` is invalid, so its advisory ${ghsa} is skipped`);
+    expect(out?.message).toContain("patchTeam.removeUnlisted");
+    expect(out?.message).not.toContain("tracks no advisory yet");
+    expect(bed.sim.world.getAdvisory(ghsa)?.severity).toBe(before?.severity);
+  });
 });
