@@ -310,16 +310,29 @@ export interface SweepFigures {
 
 /**
  * The floor of a sweep of an org in which nothing changed, from the design's reads: lists sorted by
- * `updated` descending end at their first page when it is unchanged, whatever the org holds.
+ * `updated` descending end at their first page when it is unchanged, whatever the org holds, and the
+ * org query is not sent when the change probes (the top repository by `pushed` and by `updated`, the
+ * security team's members; all conditional) show nothing changed since the last sweep's read.
  */
-export function idleFloor(repos: number, advisories: number, trackerIssues: number): Floor {
+export function idleFloor(repos: number, advisories: number, trackerIssues: number, teams = 1): Floor {
   const allRepos = repos + 2; // the tracker and the org's .github repository
   return {
-    reads: 1 + pages(allRepos) + 1 + 1,
+    reads: 1 + 2 + teams + 1 + 1,
     writes: 0,
     why:
-      `1 installations list + ${pages(allRepos)} GraphQL page(s) for ${allRepos} repos (roster files, config, releases, the security team and listed handles' org membership in the same query) + ` +
+      `1 installations list + 2 change probes of the ${allRepos} repos (top by pushed, top by updated) + ${teams} security team member list(s): unchanged, so no GraphQL page of the org query + ` +
       `1 advisory list page for ${advisories} advisories + 1 tracker issue page for ${trackerIssues} issues (tracking, dashboard, audit in one unfiltered list; both sorted by updated, an unchanged first page ends the read)`,
+  };
+}
+
+/** The floor of a sweep that must read the org whole (a probe saw a change): the idle one's + the org query. */
+export function changedFloor(repos: number, advisories: number, trackerIssues: number, teams = 1): Floor {
+  const idle = idleFloor(repos, advisories, trackerIssues, teams);
+  const allRepos = repos + 2;
+  return {
+    reads: idle.reads + pages(allRepos),
+    writes: 0,
+    why: `${idle.why} + ${pages(allRepos)} GraphQL page(s) for ${allRepos} repos (roster files, config, releases, the security team and listed handles' org membership in the same query)`,
   };
 }
 
@@ -407,8 +420,11 @@ export async function bigSweepScenarios(repos = 100, perRepo = 50): Promise<Scen
     perRepo,
     (bed, org) => {
       // One more owner in one repository: its advisories' patch teams grow by one.
+      // Pushed, and the push's webhook lost: only the sweep sees it.
       const text = ownersFile([maintainer(0), maintainer(1), maintainer(2 * repos - 1)]);
-      bed.sim.world.repo(org, edited).files.set("OWNERS.md", text);
+      const repo = bed.sim.world.repo(org, edited);
+      repo.files.set("OWNERS.md", text);
+      repo.pushed_at = repo.updated_at = bed.sim.world.stamp();
     },
     (bed, org) => eventsInBigOrg(bed, org, repos, perRepo),
   );
@@ -425,9 +441,9 @@ export async function bigSweepScenarios(repos = 100, perRepo = 50): Promise<Scen
   const changed = m.changed;
   if (!changed) return [idle];
   const floorChanged: Floor = {
-    reads: idleFloor(m.repos, m.advisories, changed.trackerIssues).reads,
+    reads: changedFloor(m.repos, m.advisories, changed.trackerIssues).reads,
     writes: 2 * perRepo + 1,
-    why: `the idle sweep's reads + per advisory of ${edited} (${perRepo}) 1 PATCH of the patch team + 1 tracking-issue PATCH, + 1 dashboard PATCH (team size column)`,
+    why: `the idle sweep's reads and the org query + per advisory of ${edited} (${perRepo}) 1 PATCH of the patch team + 1 tracking-issue PATCH, + 1 dashboard PATCH (team size column)`,
   };
   const one = result(
     "sweep-one-change",

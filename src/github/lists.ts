@@ -9,6 +9,7 @@
  * caught by the periodic full read: a list whose last full read is older than `fullReadMs` is read
  * whole again (every page, each still conditional) and replaces what was known.
  */
+import type { SweptOrg } from "./org-probe.js";
 import type { Octokit } from "./types.js";
 
 /** An item of a list sortable by `updated`: its identity and its `updated_at` (ISO 8601, UTC). */
@@ -30,6 +31,7 @@ interface ListState {
 export class ListCache {
   readonly #lists = new Map<string, ListState>();
   readonly #notes = new Map<string, string[]>();
+  readonly #orgs = new Map<string, SweptOrg>();
   /** Reads that took every page (first reads and periodic full reads) and reads that took only the changes. */
   fullReads = 0;
   deltaReads = 0;
@@ -68,8 +70,24 @@ export class ListCache {
     return [...(this.#notes.get(key) ?? [])];
   }
 
-  /** Forgets every list of `scope` (an org): its next reads are full. */
+  /** The last whole read of an org's repositories made for a sweep (`src/github/org-probe.ts`). */
+  sweptOrg(org: string): SweptOrg | undefined {
+    return this.#orgs.get(org.toLowerCase());
+  }
+
+  keepSweptOrg(org: string, swept: SweptOrg): void {
+    this.#orgs.delete(org.toLowerCase());
+    this.#orgs.set(org.toLowerCase(), swept);
+    while (this.#orgs.size > this.capacity) {
+      const oldest = this.#orgs.keys().next().value;
+      if (oldest === undefined) break;
+      this.#orgs.delete(oldest);
+    }
+  }
+
+  /** Forgets every list of `scope` (an org), and its kept org read: its next reads are full. */
   forget(scope: string): void {
+    this.#orgs.delete(scope.toLowerCase());
     const prefix = `${scope.toLowerCase()} `;
     for (const key of [...this.#lists.keys()]) if (key.startsWith(prefix)) this.#lists.delete(key);
   }

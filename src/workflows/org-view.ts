@@ -11,7 +11,8 @@ import { AUDIT_LABEL, DASHBOARD_LABEL, type StateKey } from "../domain/tracking.
 import { getAdvisory } from "../github/advisories.js";
 import { loadOrgConfigs } from "../github/config.js";
 import { type ListCache, readSortedList } from "../github/lists.js";
-import { type RepoSnapshot, readOrgSnapshot, readTeamMembers } from "../github/org.js";
+import { type OrgSnapshot, type RepoSnapshot, readOrgSnapshot, readTeamMembers } from "../github/org.js";
+import { askedFor, probeOrg } from "../github/org-probe.js";
 import type { RunReads } from "../github/run-reads.js";
 import { hasLabel, readTrackingIssues, type TrackingIssue, trackedGhsas } from "../github/tracker.js";
 import { advisoryRepo, type Issue, type Octokit, type RepositoryAdvisory } from "../github/types.js";
@@ -287,7 +288,17 @@ function reposOf(ctx: RunContext, scope: AdvisoryScope): string[] | null {
  * request instead of one per 100 repositories, then those of siblings it finds; the view says so
  * (`scoped`), and org-wide steps never take it for the whole org.
  */
-export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "org" }): Promise<OrgView> {
+export async function readOrg(
+  ctx: RunContext,
+  scope: AdvisoryScope = { kind: "org" },
+  options: {
+    /**
+     * A sweep: the whole org's repositories may come from the last sweep's read when the change probes
+     * show nothing changed since (`src/github/org-probe.ts`). Events and commands always read fresh.
+     */
+    probe?: boolean;
+  } = {},
+): Promise<OrgView> {
   // The security teams the configurations named last time ride on the org query; a team named for the
   // first time costs a query of its own.
   // So do the org memberships of handles the configurations list (the security-team audit checks them).
@@ -307,7 +318,28 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
   const files = new Set<string>([...DEFAULT_ROSTER_FILES, ...(ctx.lists?.noted(filesKey) ?? [])]);
   const only = () => (named ? [...wanted.values()] : undefined);
 
-  let read = await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
+  const kept = named === null && options.probe === true && ctx.lists ? ctx.lists : undefined;
+  let fingerprint: string | null = null;
+  let read: OrgSnapshot | undefined;
+  if (kept) {
+    // The probes are taken before the org query: a change made while it reads is seen next time.
+    fingerprint = await probeOrg(ctx.octokit, ctx.org, hinted.teams);
+    const last = kept.sweptOrg(ctx.org);
+    const now = ctx.now.getTime();
+    if (
+      last !== undefined &&
+      fingerprint !== null &&
+      last.fingerprint === fingerprint &&
+      last.asked === askedFor([...files], hinted.teams, hinted.users) &&
+      now >= last.at &&
+      now - last.at < kept.fullReadMs
+    ) {
+      read = structuredClone(last.snapshot);
+      ctx.log.debug({ org: ctx.org }, "org unchanged since the last sweep's read; reusing it");
+    }
+  }
+  const reused = read !== undefined;
+  read ??= await readOrgSnapshot(ctx.octokit, ctx.org, [...files], hinted, only());
   let configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
   const trackerNames = new Set<string>();
   const trackersOf = () => {
@@ -325,6 +357,13 @@ export async function readOrg(ctx: RunContext, scope: AdvisoryScope = { kind: "o
     configs = await loadOrgConfigs(ctx.octokit, ctx.org, read.repos);
     trackersOf();
   }
+  if (kept && (!reused || moreFiles.length > 0))
+    kept.keepSweptOrg(ctx.org, {
+      at: ctx.now.getTime(),
+      asked: askedFor([...files], hinted.teams, hinted.users),
+      fingerprint,
+      snapshot: structuredClone(read),
+    });
   let repos = read.repos;
 
   const teams = new Map<string, string[] | null>();

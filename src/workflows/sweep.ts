@@ -42,7 +42,8 @@ export function sweepOrg(
 
 async function sweepOrgNow(ctx: RunContext, steps: OrgStep[]): Promise<OrgSweepSummary> {
   const started = performance.now();
-  const view = await readOrg(ctx);
+  // A sweep may reuse the last sweep's read of the org's repositories when nothing changed since.
+  const view = await readOrg(ctx, { kind: "org" }, { probe: true });
   const results = await reconcileOrg(ctx, view);
   const summary: OrgSweepSummary = {
     org: ctx.org,

@@ -8,10 +8,13 @@ import { describe, expect, it } from "vitest";
 import {
   bigSweepScenarios,
   IDLE_MAX_REQUESTS,
+  idleFloor,
   intakeScenario,
   orasIdleSweepScenario,
   releaseFixingNothingScenario,
+  sweepOf,
 } from "../../bench/economy.js";
+import { costOf, requestLines } from "../../bench/lib.js";
 import { runReplicas } from "../../bench/replicas.js";
 import { REDIS_URL, redisServed } from "../helpers/redis.js";
 
@@ -37,11 +40,13 @@ describe("bench smoke: API economy of the cheapest scenarios", () => {
     expect(r.echo?.writes).toBe(0);
   });
 
-  it("an idle sweep of the ORAS org costs its floor: installations, one org query, one page of each list (304)", async () => {
+  it("an idle sweep of the ORAS org costs its floor: installations, the change probes and one page of each list (304), no org query", async () => {
     const r = await orasIdleSweepScenario();
     expect(r.requests).toEqual({
       "GET /app/installations": 1,
-      "GRAPHQL query OrgRepos": 1,
+      // The top repository by pushed and by updated, the security team's members: unchanged.
+      "GET /orgs/{org}/repos (304)": 2,
+      "GET /orgs/{org}/teams/{team_slug}/members (304)": 1,
       "GET /orgs/{org}/security-advisories (304)": 1,
       "GET /repos/{owner}/{repo}/issues (304)": 1,
     });
@@ -49,18 +54,24 @@ describe("bench smoke: API economy of the cheapest scenarios", () => {
     expect(r.cost.writes).toBe(0);
   });
 
-  it("in an org of more than 100 repositories, with more than a page of advisories and of tracker issues, an idle sweep reads one page of each list and an intake one org query", async () => {
+  it("in an org of more than 100 repositories, with more than a page of advisories and of tracker issues, an idle sweep reads one page of each list and no org query, an edited roster the org query, and an intake one org query", async () => {
     // 101 repositories × 1 advisory: the org query is 2 pages (103 repositories with the tracker and
     // .github), and the advisories and tracker issues are 2 pages each.
-    const [idle, , ...events] = await bigSweepScenarios(101, 1);
+    const [idle, changed, ...events] = await bigSweepScenarios(101, 1);
     expect(idle?.requests).toEqual({
       "GET /app/installations": 1,
-      "GRAPHQL query OrgRepos": 2,
+      "GET /orgs/{org}/repos (304)": 2,
+      "GET /orgs/{org}/teams/{team_slug}/members (304)": 1,
       "GET /orgs/{org}/security-advisories (304)": 1,
       "GET /repos/{owner}/{repo}/issues (304)": 1,
     });
-    expect(idle?.cost.total).toBe(5);
+    expect(idle?.cost.total).toBe(6);
+    expect(idle?.cost.charged).toBe(1);
     expect(idle?.cost.total).toBeLessThanOrEqual(IDLE_MAX_REQUESTS);
+    // A roster file pushed (its webhook lost): the top repository by pushed changed, the org is read whole.
+    expect(changed?.requests["GET /orgs/{org}/repos"]).toBe(2);
+    expect(changed?.requests["GRAPHQL query OrgRepos"]).toBe(2);
+    expect(changed?.requests["PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"]).toBe(1);
     const intake = events.find((e) => e.id === "intake-big");
     expect(intake?.requests).toEqual({
       // Only the repositories the report concerns: its own, .github and the tracker.
@@ -77,6 +88,23 @@ describe("bench smoke: API economy of the cheapest scenarios", () => {
     expect(intake?.cost.writes).toBe(intake?.floor.writes);
     expect(intake?.ratio).toBeLessThanOrEqual(1.5);
   });
+});
+
+describe("bench smoke: the idle sweep of 1,000 repositories", () => {
+  it("costs the installations list, the change probes and one page of each list: 6 requests, 1 charged, no org query", async () => {
+    const m = await sweepOf(1000, 1);
+    const idle = costOf(m.requests);
+    expect(requestLines(m.requests)).toEqual({
+      "GET /app/installations": 1,
+      "GET /orgs/{org}/repos (304)": 2,
+      "GET /orgs/{org}/teams/{team_slug}/members (304)": 1,
+      "GET /orgs/{org}/security-advisories (304)": 1,
+      "GET /repos/{owner}/{repo}/issues (304)": 1,
+    });
+    expect(idle.total).toBe(idleFloor(m.repos, m.advisories, m.trackerIssues).reads);
+    expect(idle.total).toBeLessThanOrEqual(IDLE_MAX_REQUESTS);
+    expect(idle.charged).toBe(1);
+  }, 300_000);
 });
 
 describe.runIf(redisServed)("bench smoke: the replicas rows", () => {
