@@ -287,6 +287,16 @@ function reposOf(ctx: RunContext, scope: AdvisoryScope): string[] | null {
  * concerns — theirs, the org's `.github` (the org configuration) and the tracker — in one GraphQL
  * request instead of one per 100 repositories, then those of siblings it finds; the view says so
  * (`scoped`), and org-wide steps never take it for the whole org.
+ *
+ * A sweep (`probe`) may reuse its last whole read of the org's repositories instead of sending the org
+ * query again: only when the change probes (`src/github/org-probe.ts`: the top repository by `pushed`
+ * and by `updated`, the security teams' members; conditional, 304 when unchanged) answer as they did
+ * when that read was made, the read is younger than the full-read interval and was asked for the same
+ * roster files, teams and listed handles. Any push, archive, visibility change, rename or new
+ * repository, or a team's new members, makes the sweep read the org whole. What the probes cannot see —
+ * a repository deleted or transferred, a release made without a push, the org membership of listed
+ * handles — waits for the periodic whole read; a release's own event reads fresh, and the publish gate
+ * reads releases from GitHub in its run, so a reused read can delay a publication, never cause one.
  */
 export async function readOrg(
   ctx: RunContext,
@@ -323,7 +333,12 @@ export async function readOrg(
   let read: OrgSnapshot | undefined;
   if (kept) {
     // The probes are taken before the org query: a change made while it reads is seen next time.
-    fingerprint = await probeOrg(ctx.octokit, ctx.org, hinted.teams);
+    try {
+      fingerprint = await probeOrg(ctx.octokit, ctx.org, hinted.teams);
+    } catch (err) {
+      // Without the probes the org is read whole, as before them.
+      ctx.log.warn({ org: ctx.org, err }, "change probes failed; reading the whole org");
+    }
     const last = kept.sweptOrg(ctx.org);
     const now = ctx.now.getTime();
     if (

@@ -154,6 +154,16 @@ describe("the sweep's change probes: the org query only when something changed",
     expect(collaborators(bed, quiet.ghsa)).not.toContain("newsecurity");
   });
 
+  it("a security team of 100 members or more is not probed: every sweep reads the org", async () => {
+    const quiet = await quietOras();
+    bed = quiet.bed;
+    for (let i = 0; i < 100; i++) bed.sim.world.setTeamMember(ORG, "security", `sec-${i}`);
+    await sweep(bed);
+    expect(orgQueries(bed)).toBeGreaterThan(0);
+    await sweep(bed);
+    expect(orgQueries(bed)).toBeGreaterThan(0);
+  });
+
   it("after the full-read interval the org is read whole though the probes saw no change", async () => {
     const quiet = await quietOras();
     bed = quiet.bed;
