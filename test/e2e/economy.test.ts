@@ -55,7 +55,7 @@ describe("economy: lists are read down to what changed", () => {
     bed = undefined;
   });
 
-  it("an idle sweep costs the installations list, one org query (team and listed handles in it) and one page of each list", async () => {
+  it("an idle sweep costs the installations list, the change probes and one page of each list, and no org query", async () => {
     bed = await startBed();
     seedOras(bed.sim);
     await bed.sim.reportVulnerability(ORG, "oras-go", {
@@ -79,7 +79,10 @@ describe("economy: lists are read down to what changed", () => {
 
     expect(routes(bed)).toEqual({
       "GET /app/installations": 1,
-      "POST /graphql": 1,
+      // The top repository by pushed and by updated, the security team's members: unchanged since the
+      // last sweep's org query, whose read is reused.
+      "GET /orgs/{org}/repos (304)": 2,
+      "GET /orgs/{org}/teams/{team_slug}/members (304)": 1,
       "GET /orgs/{org}/security-advisories (304)": 1,
       "GET /repos/{owner}/{repo}/issues (304)": 1,
     });
@@ -87,7 +90,7 @@ describe("economy: lists are read down to what changed", () => {
     expect(bed.sim.unknownRoutes).toEqual([]);
   });
 
-  it("a listed handle that leaves the org is flagged by the audit from the org query alone", async () => {
+  it("a listed handle that leaves the org is flagged by the audit from the org query alone, at the periodic whole read", async () => {
     bed = await startBed();
     seedOras(bed.sim);
     await sweep(bed);
@@ -99,6 +102,11 @@ describe("economy: lists are read down to what changed", () => {
     bed.sim.world.removeOrgMember(ORG, "sajay");
     bed.sim.resetRequests();
 
+    // The change probes do not show org membership: the sweep reuses its last read of the org...
+    await sweep(bed);
+    expect(audit()?.body).not.toContain("not a member of the organization");
+    // ...until the full-read interval (60 minutes by default) has passed: the org query is sent again.
+    bed.clock.advance(61 * 60_000);
     await sweep(bed);
 
     expect(audit()?.state).toBe("open");
