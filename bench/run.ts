@@ -13,7 +13,7 @@ import { runEconomy, type ScenarioResult } from "./economy.js";
 import { GITHUB_TIMEOUT_MS, type LatencyRow, NOOP_TARGET, runLatency } from "./latency.js";
 import { round, table } from "./lib.js";
 import { type MemoryResult, runMemory } from "./memory.js";
-import { PARSER_TARGET_MS, type ParserRow, runParsers } from "./parsers.js";
+import { PARSER_TARGET_MS, type ParserRow, RUNS, runParsers } from "./parsers.js";
 import { type ReplicaRow, runReplicas } from "./replicas.js";
 import { runScale, type ScalePoint } from "./scale.js";
 
@@ -296,7 +296,7 @@ async function main(): Promise<void> {
   out.push(replicasTable(replicas));
   out.push("");
   out.push(
-    `## 6. Parsers of untrusted text: 1 MB adversarial inputs, median of 3 runs, worst shape (load average ${load.toFixed(1)} on ${machine.cpus} cores)`,
+    `## 6. Parsers of untrusted text: 1 MB adversarial inputs, median of ${RUNS} runs after a warm-up run, worst shape (load average ${load.toFixed(1)} on ${machine.cpus} cores)`,
   );
   out.push("");
   out.push(parserTable(parsers));

@@ -45,6 +45,17 @@ export const MAX_DESCRIPTION_LINES = 400;
  * descriptions have a few hundred).
  */
 export const MAX_DESCRIPTION_MARKUP = 2_048;
+/**
+ * Table pipes (`|`) read as such; later ones are read as spaces. Each table cell costs the parser a
+ * tokenizer of its own (real descriptions in test/fixtures/advisories have at most 33).
+ */
+export const MAX_DESCRIPTION_PIPES = 256;
+/**
+ * Container markers (`>`, list bullets and numbers at the start of a line) read as such in the whole
+ * description; later lines are read as text. Each list item or quote costs the parser a tokenizer of its
+ * own (real descriptions in test/fixtures/advisories have at most 19).
+ */
+export const MAX_DESCRIPTION_CONTAINERS = 128;
 export { MAX_CONTAINER_MARKERS, MAX_INDENT };
 /** Words about the vulnerability below which a description says too little to count as details. */
 export const MIN_DETAIL_WORDS = 12;
@@ -189,7 +200,12 @@ export function prepareDescription(
   const long = markdown.length > maxChars;
   const lines = firstLines(long ? markdown.slice(0, maxChars) : markdown, MAX_DESCRIPTION_LINES);
   return {
-    text: boundMarkdown(lines.text, { brackets: 0, markup: MAX_DESCRIPTION_MARKUP }),
+    text: boundMarkdown(lines.text, {
+      brackets: 0,
+      markup: MAX_DESCRIPTION_MARKUP,
+      pipes: MAX_DESCRIPTION_PIPES,
+      containers: MAX_DESCRIPTION_CONTAINERS,
+    }),
     truncated: long || lines.cut,
   };
 }

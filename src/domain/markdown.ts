@@ -74,6 +74,111 @@ export function withMicromarkConsume<T>(fn: () => T): T {
   }
 }
 
+type Extension = ReturnType<typeof gfmTable>;
+type Construct = Extract<NonNullable<Extension["flow"]>[number], { tokenize: unknown }>;
+type Tokenize = Construct["tokenize"];
+
+/**
+ * The lines of the text being parsed that could be a GFM table's delimiter row, by line number (1-based,
+ * line endings counted as micromark counts them); set by {@link parseMarkdown} for the parse it runs.
+ */
+let delimiterLines: Uint8Array = new Uint8Array(0);
+
+/** Whether tables are tried on every line, as micromark's extension does (tests compare the two). */
+let unguarded = false;
+
+/**
+ * Marks each line that could be a table's delimiter row: at least one `-`, a `|` or a `:`, and nothing but
+ * those, spaces, tabs and what can precede a row inside containers (`>`, list bullets and numbers). A
+ * superset of the lines micromark accepts as delimiter rows. Linear.
+ */
+export function markDelimiterLines(text: string): Uint8Array {
+  let lines = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (c === 10 || c === 13) lines++;
+  }
+  const marks = new Uint8Array(lines + 2);
+  let line = 1;
+  let dash = false;
+  let bar = false;
+  let other = false;
+  const close = () => {
+    if (dash && bar && !other) marks[line] = 1;
+    dash = bar = other = false;
+    line++;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      close();
+      continue;
+    }
+    if (c === 45) dash = true;
+    else if (c === 124 || c === 58) bar = true;
+    else if (!ROW_PREFIX.has(c)) other = true;
+  }
+  close();
+  return marks;
+}
+
+/** Spaces, tabs and the container markers that may precede a delimiter row on its line. */
+const ROW_PREFIX: ReadonlySet<number> = new Set([32, 9, 62, 42, 43, 46, 41, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
+
+/**
+ * GFM tables, tried only where one can be: on a line followed by a possible delimiter row (the table's
+ * head) and on the lines after a table (its body). micromark's extension tries every line, scanning it
+ * whole, which costs more than the rest of the parse on long lines of prose; elsewhere the extension
+ * would only fail, so the tree is the same.
+ */
+function guardedTable(table: Construct): Construct {
+  const tokenize: Tokenize = function (effects, ok, nok) {
+    const inner = table.tokenize.call(this, effects, ok, nok);
+    return (code) => {
+      if (unguarded || delimiterLines[this.now().line + 1] === 1 || afterTable(this.events)) return inner(code);
+      return nok(code);
+    };
+  };
+  return { ...table, tokenize };
+}
+
+/** Whether the last event before the current line (line endings and prefixes aside) is in a table. */
+function afterTable(events: ThisParameterType<Tokenize>["events"]): boolean {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const type = (events[index] as (typeof events)[number])[1].type;
+    if (type === "lineEnding" || type === "linePrefix") continue;
+    return type === "tableHead" || type === "tableRow";
+  }
+  return false;
+}
+
+/** An extension with its table construct guarded (see {@link guardedTable}). */
+function withGuardedTables<E extends { flow?: Extension["flow"] }>(extension: E): E {
+  const flow = extension.flow;
+  if (flow === undefined) return extension;
+  const guarded: Record<string, unknown> = {};
+  for (const [code, constructs] of Object.entries(flow)) {
+    const list = (Array.isArray(constructs) ? constructs : [constructs]) as Construct[];
+    guarded[code] = list.map((c) => (c.name === "table" ? guardedTable(c) : c));
+  }
+  return { ...extension, flow: guarded as Extension["flow"] };
+}
+
+/**
+ * Runs `fn` with tables tried on every line, as micromark's extension does, for the test that shows the
+ * guard builds the same trees. Never used by the app.
+ */
+export function withUnguardedTables<T>(fn: () => T): T {
+  unguarded = true;
+  try {
+    return fn();
+  } finally {
+    unguarded = false;
+  }
+}
+
 type Options = NonNullable<Parameters<typeof fromMarkdown>[1]>;
 const built: Partial<Record<"gfm" | "tables", Options>> = {};
 
@@ -88,11 +193,16 @@ export function parseMarkdown(text: string, syntax: "gfm" | "tables" = "gfm"): R
   if (options === undefined) {
     options =
       syntax === "gfm"
-        ? { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
-        : { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] };
+        ? { extensions: [withGuardedTables(gfm())], mdastExtensions: [gfmFromMarkdown()] }
+        : { extensions: [withGuardedTables(gfmTable())], mdastExtensions: [gfmTableFromMarkdown()] };
     built[syntax] = options;
   }
-  return fromMarkdown(text, options);
+  delimiterLines = markDelimiterLines(text);
+  try {
+    return fromMarkdown(text, options);
+  } finally {
+    delimiterLines = new Uint8Array(0);
+  }
 }
 
 /** Container markers (`>`, `-`, `*`, `+`, `1.`) kept at the start of a line; more are dropped. */
@@ -111,12 +221,21 @@ export const MAX_LINK_BRACKETS = 1_024;
  * that starts with neither a container marker nor more than {@link MAX_INDENT} columns of indentation
  * is kept exactly (but for brackets). With `markup`, only that many of the inline markup characters
  * `` * _ ~ ` < & \ `` are kept (each costs micromark far more than a letter); later ones become spaces.
+ * With `pipes`, only that many `|` are kept (each table cell costs micromark a tokenizer of its own);
+ * later ones become spaces. With `containers`, only that many container markers are kept in the whole
+ * text (each list item or quote costs a tokenizer too); later lines lose theirs and read as text.
  * One pass, constant work per character.
  */
-export function boundMarkdown(markdown: string, options: { brackets: number; markup?: number }): string {
+export function boundMarkdown(
+  markdown: string,
+  options: { brackets: number; markup?: number; pipes?: number; containers?: number },
+): string {
   const out: string[] = [];
   let brackets = options.brackets;
   let markup = options.markup ?? Number.POSITIVE_INFINITY;
+  let pipes = options.pipes ?? Number.POSITIVE_INFINITY;
+  let containers = options.containers ?? Number.POSITIVE_INFINITY;
+  let dropped = false;
   let lineStart = true;
   let markers = 0;
   let indent = 0;
@@ -128,6 +247,7 @@ export function boundMarkdown(markdown: string, options: { brackets: number; mar
       lineStart = true;
       markers = 0;
       indent = 0;
+      dropped = false;
       continue;
     }
     if (c === "[" || c === "]") {
@@ -146,26 +266,36 @@ export function boundMarkdown(markdown: string, options: { brackets: number; mar
         continue;
       }
     }
+    if (c === "|") {
+      if (pipes > 0) pipes--;
+      else {
+        out.push(" ");
+        lineStart = false;
+        continue;
+      }
+    }
     if (!lineStart) {
       out.push(c);
       continue;
     }
     // Once markers are dropped, so is the whitespace between them (it would turn the text into code).
-    const dropping = markers > MAX_CONTAINER_MARKERS;
     if (c === " " || c === "\t") {
       indent += c === "\t" ? 4 : 1;
-      if (indent <= MAX_INDENT && !dropping) out.push(c);
+      if (indent <= MAX_INDENT && !dropped) out.push(c);
       continue;
     }
     const marker = containerMarker(markdown, i);
     if (marker > 0) {
-      markers++;
-      if (markers <= MAX_CONTAINER_MARKERS) out.push(markdown.slice(i, i + marker));
+      if (!dropped && markers < MAX_CONTAINER_MARKERS && containers > 0) {
+        markers++;
+        containers--;
+        out.push(markdown.slice(i, i + marker));
+      } else dropped = true;
       i += marker - 1;
       continue;
     }
     lineStart = false;
-    if (dropping) out.push(" ");
+    if (dropped) out.push(" ");
     out.push(c);
   }
   return out.join("");

@@ -74,6 +74,13 @@ export const MAX_ROSTER = 128 * 1024;
  */
 export const MAX_PARSED_ROSTER: Readonly<Record<"markdown" | "yaml", number>> = { markdown: 16 * 1024, yaml: 8 * 1024 };
 export const MAX_PARSED_ROSTER_LINES = 400;
+/**
+ * Table pipes and container markers (list bullets, `>`) of a markdown roster read as such; later ones are
+ * text. Each table cell, list item or quote costs the parser a tokenizer of its own (real rosters in
+ * test/fixtures/rosters have at most 110 pipes).
+ */
+export const MAX_ROSTER_PIPES = 512;
+export const MAX_ROSTER_CONTAINERS = 256;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 
@@ -209,25 +216,23 @@ export function detectRosterFormat(path: string, text: string): RosterFormat {
  */
 export function parseRoster(path: string, text: string): Roster {
   try {
-    const lines = splitLines(text);
-    if (text.length > MAX_ROSTER) {
-      const out = new RosterBuilder(path, lines);
-      out.warn(1, `roster larger than ${MAX_ROSTER / 1024} KiB ignored: nobody is read from it`);
+    // A file refused for its size is not split into lines: the warning shows its first line only.
+    const refuse = (message: string) => {
+      const out = new RosterBuilder(path, splitLines(text.slice(0, WARNING_TEXT_MAX + 1)).slice(0, 1));
+      out.warn(1, message);
       return out.build();
-    }
+    };
+    if (text.length > MAX_ROSTER)
+      return refuse(`roster larger than ${MAX_ROSTER / 1024} KiB ignored: nobody is read from it`);
     const format = detectRosterFormat(path, text);
     if ((format === "markdown" || format === "yaml") && text.length > MAX_PARSED_ROSTER[format]) {
-      const out = new RosterBuilder(path, lines);
-      out.warn(
-        1,
+      return refuse(
         `${format} roster larger than ${MAX_PARSED_ROSTER[format] / 1024} KiB ignored: nobody is read from it`,
       );
-      return out.build();
     }
+    const lines = splitLines(text);
     if ((format === "markdown" || format === "yaml") && lines.length > MAX_PARSED_ROSTER_LINES) {
-      const out = new RosterBuilder(path, lines);
-      out.warn(1, `${format} roster longer than ${MAX_PARSED_ROSTER_LINES} lines ignored: nobody is read from it`);
-      return out.build();
+      return refuse(`${format} roster longer than ${MAX_PARSED_ROSTER_LINES} lines ignored: nobody is read from it`);
     }
     if (format === "yaml" && yamlFlowDepth(text) > MAX_YAML_FLOW_DEPTH) {
       const out = new RosterBuilder(path, lines);
@@ -520,7 +525,13 @@ function parseMarkdown(file: string, text: string, lines: readonly string[]): Ro
   }
   // Nesting deeper than a few levels at the start of a line is flattened and brackets past the first
   // MAX_LINK_BRACKETS are plain text, as for every markdown read.
-  const tree: Root = parseMarkdownTree(boundMarkdown(text.replace(/^\uFEFF/, ""), { brackets: MAX_LINK_BRACKETS }));
+  const tree: Root = parseMarkdownTree(
+    boundMarkdown(text.replace(/^\uFEFF/, ""), {
+      brackets: MAX_LINK_BRACKETS,
+      pipes: MAX_ROSTER_PIPES,
+      containers: MAX_ROSTER_CONTAINERS,
+    }),
+  );
   // Before any section heading a bare list is taken as the roster itself.
   const state = { section: "active" as Section, level: 0 };
 

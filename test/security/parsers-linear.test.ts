@@ -8,12 +8,17 @@
  * - Comments: only comments with a prefixed line are parsed, and only up to the paragraph of the last
  *   one, within MAX_COMMAND_LINES lines and MAX_COMMAND_CHARS characters; a command past that is
  *   reported, never run.
- * - Descriptions: at most MAX_DESCRIPTION_LINES lines; rosters: markdown and YAML files over
+ * - GFM tables are tried only on a line followed by a possible delimiter row and after a table (the
+ *   extension scans every line whole otherwise); shown to build the very same trees.
+ * - Descriptions: at most MAX_DESCRIPTION_LINES lines, MAX_DESCRIPTION_PIPES table pipes and
+ *   MAX_DESCRIPTION_CONTAINERS container markers (each cell, list item or quote costs a tokenizer); rosters: markdown and YAML files over
  *   MAX_PARSED_ROSTER characters or MAX_PARSED_ROSTER_LINES lines are a warning and yield nobody, and
  *   brackets past MAX_LINK_BRACKETS are text; configuration files over MAX_CONFIG_BYTES are invalid.
  *
  * `npm run bench` times each parser on 1 MB adversarial inputs; nothing here is timed.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { EditMap } from "micromark-util-edit-map";
 import nock from "nock";
@@ -21,8 +26,10 @@ import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { MAX_COMMAND_CHARS, MAX_COMMAND_LINES, parseCommandsWithWork } from "../../src/domain/command-grammar.js";
 import {
+  MAX_DESCRIPTION_CONTAINERS,
   MAX_DESCRIPTION_LINES,
   MAX_DESCRIPTION_MARKUP,
+  MAX_DESCRIPTION_PIPES,
   prepareDescription,
   readDescription,
 } from "../../src/domain/description.js";
@@ -30,16 +37,26 @@ import { disclosureCheck } from "../../src/domain/disclosure.js";
 import {
   boundMarkdown,
   MAX_LINK_BRACKETS,
+  markDelimiterLines,
   markdownEditWork,
   parseMarkdown,
   withMicromarkConsume,
+  withUnguardedTables,
 } from "../../src/domain/markdown.js";
-import { MAX_PARSED_ROSTER, MAX_PARSED_ROSTER_LINES, parseRoster } from "../../src/domain/rosters.js";
+import {
+  MAX_PARSED_ROSTER,
+  MAX_PARSED_ROSTER_LINES,
+  MAX_ROSTER,
+  MAX_ROSTER_CONTAINERS,
+  MAX_ROSTER_PIPES,
+  parseRoster,
+} from "../../src/domain/rosters.js";
 import { MAX_YAML_FLOW_DEPTH, yamlFlowDepth } from "../../src/domain/yaml-bounds.js";
 import { loadOrgConfigs, MAX_CONFIG_BYTES, snapshotConfigReader } from "../../src/github/config.js";
 import { testOctokit } from "../helpers/probot.js";
 
 const MB = 1_000_000;
+const ADVISORIES = join(import.meta.dirname, "../fixtures/advisories");
 const fill = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 
 /**
@@ -125,6 +142,24 @@ describe("the markdown parser does linear work", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 120 }), (parts) => same(parts.join(""))),
       { numRuns: 300 },
+    );
+  });
+
+  it("tries tables only where one can be, building the same trees as micromark's extension", () => {
+    expect([...markDelimiterLines("a|b\r\n-|-\r> | :-: |\n- a\n---\n1. -|-")]).toEqual([0, 0, 1, 1, 0, 0, 1, 0]);
+    const pieces = ["a", "a b", "-", ":", "|", ">", "> ", "- ", "1. ", "  ", "    ", "\t", "\n", "\r\n", "\r", "\n\n"];
+    const more = ["```", "*", "`", "[^a]: ", "[", "]", "\\", "<div>", "=", "#"];
+    const same = (text: string) => {
+      for (const syntax of ["gfm", "tables"] as const) {
+        const ours = JSON.stringify(parseMarkdown(text, syntax));
+        expect(ours).toBe(withUnguardedTables(() => JSON.stringify(parseMarkdown(text, syntax))));
+      }
+    };
+    for (const file of readdirSync(ADVISORIES)) same(readFileSync(join(ADVISORIES, file), "utf8"));
+    same("| a | b |\n| - | - |\n| 1 | 2 |\nbody\n\n> x | y\n> :-\n> z\n\n- h|i\n  -|-\n  j\n");
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces, ...more), { maxLength: 150 }), (parts) => same(parts.join(""))),
+      { numRuns: 1_500 },
     );
   });
 
@@ -241,6 +276,39 @@ describe("descriptions, rosters and configuration files are read within their ca
     expect(text.split("*")).toHaveLength(MAX_DESCRIPTION_MARKUP + 1);
     const reading = readDescription(`${"`x` ".repeat(MAX_DESCRIPTION_MARKUP)}\n\nUsers should upgrade to 2.6.1.`);
     expect(reading.fixStatement).toBe(true);
+  });
+
+  it("a description's table pipes and container markers past their caps are read as text, and the text after them still counts", () => {
+    const table = `| a | b |\n| - | - |\n${"| x | y |\n".repeat(MAX_DESCRIPTION_PIPES / 3)}`;
+    const { text } = prepareDescription(table);
+    expect(text.split("|")).toHaveLength(MAX_DESCRIPTION_PIPES + 1);
+    const quotes = prepareDescription("> - a\n".repeat(MAX_DESCRIPTION_CONTAINERS)).text;
+    expect(quotes.split("\n").filter((line) => /^[>-]/.test(line))).toHaveLength(MAX_DESCRIPTION_CONTAINERS / 2);
+    expect(quotes.split("\n")).toHaveLength(MAX_DESCRIPTION_CONTAINERS + 1);
+    const reading = readDescription(
+      `${table}\n${"- a\n".repeat(MAX_DESCRIPTION_CONTAINERS + 10)}\nUsers should upgrade to 2.6.1.`,
+    );
+    expect(reading.stats.truncated).toBe(false);
+    expect(reading.fixStatement).toBe(true);
+  });
+
+  it("a markdown roster's pipes and list markers past their caps are text, still read; a roster over MAX_ROSTER is refused", () => {
+    const rows = "| Name | GitHub |\n|---|---|\n| Alice | [@alice](https://github.com/alice) |\n";
+    const cells = `${rows}${"| . | . |\n".repeat(MAX_ROSTER_PIPES / 3)}`;
+    const roster = parseRoster("MAINTAINERS.md", cells);
+    expect(roster.active.map((p) => p.login)).toEqual(["alice"]);
+    const items = parseRoster("MAINTAINERS.md", `${"- a\n".repeat(MAX_ROSTER_CONTAINERS)}- @carol\n`);
+    // Past the cap a list item is text of the one before: the handle in it is still read.
+    expect(items.active.map((p) => p.login)).toContain("carol");
+    const bounded = boundMarkdown("- a\n".repeat(MAX_ROSTER_CONTAINERS + 5), {
+      brackets: 0,
+      containers: MAX_ROSTER_CONTAINERS,
+    });
+    expect(bounded.split("\n").filter((line) => line.startsWith("- "))).toHaveLength(MAX_ROSTER_CONTAINERS);
+    const huge = parseRoster("MAINTAINERS.md", `# Maintainers\n${"- a\n".repeat(MAX_ROSTER / 4)}`);
+    expect(huge.active).toEqual([]);
+    expect(huge.warnings).toHaveLength(1);
+    expect(huge.warnings[0]?.reason).toContain(`${MAX_ROSTER / 1024} KiB`);
   });
 
   it("a markdown roster reads profile links, and brackets past MAX_LINK_BRACKETS are plain text", () => {
