@@ -56,6 +56,8 @@ export const MAX_DESCRIPTION_PIPES = 256;
  * own (real descriptions in test/fixtures/advisories have at most 19).
  */
 export const MAX_DESCRIPTION_CONTAINERS = 128;
+/** Lines tried as table rows; later lines of a table read as text (real descriptions have a few). */
+export const MAX_DESCRIPTION_TABLE_ROWS = 128;
 export { MAX_CONTAINER_MARKERS, MAX_INDENT };
 /** Words about the vulnerability below which a description says too little to count as details. */
 export const MIN_DETAIL_WORDS = 12;
@@ -465,7 +467,7 @@ export function readDescription(markdown: string, options: { maxChars?: number }
     if (kinds?.includes("details")) reading.detailsSection = true;
   };
 
-  const children = parseMarkdown(text, "tables").children;
+  const children = parseMarkdown(text, "tables", { tableRows: MAX_DESCRIPTION_TABLE_ROWS }).children;
   stats.nodes += 1;
   for (const block of children) readBlock(block);
 

@@ -87,6 +87,9 @@ let delimiterLines: Uint8Array = new Uint8Array(0);
 /** Whether tables are tried on every line, as micromark's extension does (tests compare the two). */
 let unguarded = false;
 
+/** Table rows still tried in the parse running (see {@link parseMarkdown}'s `tableRows`). */
+let tableRowsLeft = Number.POSITIVE_INFINITY;
+
 /**
  * Marks each line that could be a table's delimiter row: at least one `-`, a `|` or a `:`, and nothing but
  * those, spaces, tabs and what can precede a row inside containers (`>`, list bullets and numbers). A
@@ -137,7 +140,12 @@ function guardedTable(table: Construct): Construct {
   const tokenize: Tokenize = function (effects, ok, nok) {
     const inner = table.tokenize.call(this, effects, ok, nok);
     return (code) => {
-      if (unguarded || delimiterLines[this.now().line + 1] === 1 || afterTable(this.events)) return inner(code);
+      if (unguarded) return inner(code);
+      if (tableRowsLeft <= 0) return nok(code);
+      if (delimiterLines[this.now().line + 1] === 1 || afterTable(this.events)) {
+        tableRowsLeft--;
+        return inner(code);
+      }
       return nok(code);
     };
   };
@@ -185,10 +193,15 @@ const built: Partial<Record<"gfm" | "tables", Options>> = {};
 /**
  * Parses markdown into mdast: CommonMark + GFM, or with `syntax: "tables"` CommonMark + GFM tables only
  * (for a reader that needs no links, strikethrough, footnotes or task lists: GFM's autolink literals
- * and strikethrough cost far more per character than anything else on adversarial text). The
- * extensions are built once.
+ * and strikethrough cost far more per character than anything else on adversarial text). With
+ * `tableRows`, at most that many lines are tried as table rows (heads and bodies; each row costs a
+ * tokenizer per cell): later lines read as paragraphs. The extensions are built once.
  */
-export function parseMarkdown(text: string, syntax: "gfm" | "tables" = "gfm"): Root {
+export function parseMarkdown(
+  text: string,
+  syntax: "gfm" | "tables" = "gfm",
+  bounds: { tableRows?: number } = {},
+): Root {
   let options = built[syntax];
   if (options === undefined) {
     options =
@@ -198,10 +211,12 @@ export function parseMarkdown(text: string, syntax: "gfm" | "tables" = "gfm"): R
     built[syntax] = options;
   }
   delimiterLines = markDelimiterLines(text);
+  tableRowsLeft = bounds.tableRows ?? Number.POSITIVE_INFINITY;
   try {
     return fromMarkdown(text, options);
   } finally {
     delimiterLines = new Uint8Array(0);
+    tableRowsLeft = Number.POSITIVE_INFINITY;
   }
 }
 

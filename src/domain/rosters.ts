@@ -81,6 +81,8 @@ export const MAX_PARSED_ROSTER_LINES = 400;
  */
 export const MAX_ROSTER_PIPES = 512;
 export const MAX_ROSTER_CONTAINERS = 256;
+/** Lines of a markdown roster tried as table rows; later lines of a table read as text. */
+export const MAX_ROSTER_TABLE_ROWS = 256;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 
@@ -523,14 +525,17 @@ function parseMarkdown(file: string, text: string, lines: readonly string[]): Ro
       return out.build();
     }
   }
-  // Nesting deeper than a few levels at the start of a line is flattened and brackets past the first
-  // MAX_LINK_BRACKETS are plain text, as for every markdown read.
+  // Nesting deeper than a few levels at the start of a line is flattened, brackets past the first
+  // MAX_LINK_BRACKETS are plain text, as for every markdown read, and pipes, container markers and table
+  // rows past their caps are text.
   const tree: Root = parseMarkdownTree(
     boundMarkdown(text.replace(/^\uFEFF/, ""), {
       brackets: MAX_LINK_BRACKETS,
       pipes: MAX_ROSTER_PIPES,
       containers: MAX_ROSTER_CONTAINERS,
     }),
+    "gfm",
+    { tableRows: MAX_ROSTER_TABLE_ROWS },
   );
   // Before any section heading a bare list is taken as the roster itself.
   const state = { section: "active" as Section, level: 0 };

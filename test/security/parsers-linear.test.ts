@@ -30,6 +30,7 @@ import {
   MAX_DESCRIPTION_LINES,
   MAX_DESCRIPTION_MARKUP,
   MAX_DESCRIPTION_PIPES,
+  MAX_DESCRIPTION_TABLE_ROWS,
   prepareDescription,
   readDescription,
 } from "../../src/domain/description.js";
@@ -290,6 +291,18 @@ describe("descriptions, rosters and configuration files are read within their ca
     );
     expect(reading.stats.truncated).toBe(false);
     expect(reading.fixStatement).toBe(true);
+  });
+
+  it("lines past a table-row cap read as text: the tree has no more rows, and a description's text past it still counts", () => {
+    const rows = (n: number) => `a | b\n--- | ---\n${"x\n".repeat(n)}`;
+    const count = (bound?: number) => {
+      const tree = parseMarkdown(rows(50), "tables", bound === undefined ? {} : { tableRows: bound });
+      return JSON.stringify(tree).split('"type":"tableRow"').length - 1;
+    };
+    expect(count()).toBe(51);
+    expect(count(20)).toBe(20);
+    const table = `| a | b |\n| - | - |\n${"| x |\n".repeat(MAX_DESCRIPTION_TABLE_ROWS)}| Users should upgrade to 2.6.1. |\n`;
+    expect(readDescription(table).fixStatement).toBe(true);
   });
 
   it("a markdown roster's pipes and list markers past their caps are text, still read; a roster over MAX_ROSTER is refused", () => {
