@@ -49,7 +49,7 @@ export const MAX_DESCRIPTION_MARKUP = 2_048;
  * Table pipes (`|`) read as such; later ones are read as spaces. Each table cell costs the parser a
  * tokenizer of its own (real descriptions in test/fixtures/advisories have at most 33).
  */
-export const MAX_DESCRIPTION_PIPES = 256;
+export const MAX_DESCRIPTION_PIPES = 128;
 /**
  * Container markers (`>`, list bullets and numbers at the start of a line) read as such in the whole
  * description; later lines are read as text. Each list item or quote costs the parser a tokenizer of its
@@ -57,7 +57,7 @@ export const MAX_DESCRIPTION_PIPES = 256;
  */
 export const MAX_DESCRIPTION_CONTAINERS = 128;
 /** Lines tried as table rows; later lines of a table read as text (real descriptions have a few). */
-export const MAX_DESCRIPTION_TABLE_ROWS = 128;
+export const MAX_DESCRIPTION_TABLE_ROWS = 64;
 export { MAX_CONTAINER_MARKERS, MAX_INDENT };
 /** Words about the vulnerability below which a description says too little to count as details. */
 export const MIN_DETAIL_WORDS = 12;

@@ -79,10 +79,10 @@ export const MAX_PARSED_ROSTER_LINES = 400;
  * text. Each table cell, list item or quote costs the parser a tokenizer of its own (real rosters in
  * test/fixtures/rosters have at most 110 pipes).
  */
-export const MAX_ROSTER_PIPES = 512;
-export const MAX_ROSTER_CONTAINERS = 256;
+export const MAX_ROSTER_PIPES = 256;
+export const MAX_ROSTER_CONTAINERS = 128;
 /** Lines of a markdown roster tried as table rows; later lines of a table read as text. */
-export const MAX_ROSTER_TABLE_ROWS = 256;
+export const MAX_ROSTER_TABLE_ROWS = 128;
 /** Deepest list nesting followed in markdown (deeper lists are reported, not walked). */
 const MAX_DEPTH = 32;
 

@@ -125,8 +125,8 @@ describe("disclosure check: adversarial descriptions", () => {
   it("does work linear in the input: doubling the text at most doubles nodes and characters scanned", () => {
     const unit =
       "## Impact\nA **crafted** title escapes the [directory](https://example.com).\n\n> quoted `code`\n\n- a\n  - b\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n";
-    const small = readDescription(unit.repeat(9)).stats;
-    const large = readDescription(unit.repeat(18)).stats;
+    const small = readDescription(unit.repeat(6)).stats;
+    const large = readDescription(unit.repeat(12)).stats;
     expect(large.parsedChars).toBe(2 * small.parsedChars);
     expect(large.nodes).toBeLessThanOrEqual(2 * small.nodes + 2);
     expect(large.scanned).toBeLessThanOrEqual(2 * small.scanned);
