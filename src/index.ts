@@ -5,7 +5,7 @@ import { CONFIG_PATH, DEFAULT_ROSTER_FILES } from "./config/schema.js";
 import { type Coordination, localCoordination } from "./coordination/index.js";
 import { type CoordinationLog, connectRedis, redisCoordination } from "./coordination/redis.js";
 import { parseCommands } from "./domain/command-grammar.js";
-import { embargoNotice, type PublicPlace } from "./domain/embargo-watch.js";
+import { embargoNotice, findEmbargoMatches, type PublicPlace } from "./domain/embargo-watch.js";
 import { fixedBy } from "./domain/releases.js";
 import { deriveStateKey, type Notice, STATE_KEY_LABEL, type StateKey, TRACKING_LABEL } from "./domain/tracking.js";
 import { snapshotConfigReader } from "./github/config.js";
@@ -157,6 +157,8 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   ];
   let probotRef: Probot | undefined;
   let botLogin: Promise<string> | undefined;
+  /** The app's login once known: deciding about public text then waits for nothing. */
+  let botLoginKnown: string | undefined;
   let stateKey: Promise<StateKey> | undefined;
 
   // The tracking-state key: from STATE_SECRET, else derived from the webhook secret (Probot signs with it,
@@ -174,7 +176,10 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     botLogin ??= probot
       .auth()
       .then((o) => o.rest.apps.getAuthenticated())
-      .then(({ data }) => `${data?.slug ?? "oras-advisory-bot"}[bot]`)
+      .then(({ data }) => {
+        botLoginKnown = `${data?.slug ?? "oras-advisory-bot"}[bot]`;
+        return botLoginKnown;
+      })
       .catch((err: unknown) => {
         botLogin = undefined;
         throw err;
@@ -447,25 +452,36 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     /**
      * The embargo watch: public text that names an unpublished advisory gets a notice on its private
      * tracking issue. Decided from the payload against the index; text that names nothing reads nothing.
+     * Where a text was seen (`placeOf`, by its position in `texts`) is worked out only for a text that
+     * names something.
      */
     const watchPublic = async (
       context: Context,
       repository: { private: boolean; name: string; owner: { login: string } | null },
       sender: string,
-      seen: ReadonlyArray<{ text: string; place: PublicPlace }>,
+      texts: readonly string[],
+      placeOf: (i: number) => PublicPlace,
     ): Promise<EventReport> => {
       if (repository.private) return { outcome: "ignored", detail: "not public" };
       const probot = probotRef;
       if (!probot) return { outcome: "ignored", detail: "not loaded" };
       const org = repository.owner?.login ?? "";
-      if (sender === (await appLogin(probot))) return { outcome: "ignored", detail: "caused by the app itself" };
-      // A run's context only if the index must be read: text decided from a warm index costs nothing.
-      let ctx: Promise<RunContext> | undefined;
-      const read = () => (ctx ??= runContext(probot, context.octokit as Octokit, context.log, org));
+      if (sender === (botLoginKnown ?? (await appLogin(probot))))
+        return { outcome: "ignored", detail: "caused by the app itself" };
+      // Decided from the index kept from the last read of the org, without waiting for anything; a run's
+      // context (and one conditional list) only when this process has not read the org yet.
+      const index =
+        embargo.known(org) ??
+        (await embargo.index(await runContext(probot, context.octokit as Octokit, context.log, org)));
       const notices = new Map<string, Notice[]>();
       const named: Array<{ repo: string; ghsa: string }> = [];
-      for (const { text, place } of seen) {
-        for (const match of await embargo.matches(org, read, [text])) {
+      let where: string | undefined;
+      for (let i = 0; i < texts.length; i++) {
+        const matches = findEmbargoMatches(index, texts[i] ?? "");
+        if (matches.length === 0) continue;
+        const place = placeOf(i);
+        where ??= place.ref;
+        for (const match of matches) {
           const key = match.advisory.ghsa.toLowerCase();
           if (!notices.has(key))
             named.push({ repo: match.advisory.repo.split("/")[1] ?? "", ghsa: match.advisory.ghsa });
@@ -474,7 +490,7 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }
       if (named.length === 0) return { outcome: "ignored", detail: "names no unpublished advisory" };
       context.log.warn(
-        { org, advisories: named.map((n) => n.ghsa), where: seen[0]?.place.ref },
+        { org, advisories: named.map((n) => n.ghsa), where },
         "embargo watch: public text names an unpublished advisory",
       );
       return reconcileFor(context, org, { kind: "named", advisories: named }, notices);
@@ -488,17 +504,18 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
           const { payload } = context;
           if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
           const pr = payload.pull_request;
-          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-            {
-              text: `${pr.title}\n${pr.body ?? ""}`,
-              place: {
-                kind: "pull request",
-                ref: `${payload.repository.full_name}#${pr.number}`,
-                url: pr.html_url,
-                actor: payload.sender?.login ?? "",
-              },
-            },
-          ]);
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            [`${pr.title}\n${pr.body ?? ""}`],
+            () => ({
+              kind: "pull request",
+              ref: `${payload.repository.full_name}#${pr.number}`,
+              url: pr.html_url,
+              actor: payload.sender?.login ?? "",
+            }),
+          );
         },
         "embargo-watch",
       ),
@@ -512,17 +529,18 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
           const { payload } = context;
           if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
           const issue = payload.issue;
-          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-            {
-              text: `${issue.title}\n${issue.body ?? ""}`,
-              place: {
-                kind: "issue",
-                ref: `${payload.repository.full_name}#${issue.number}`,
-                url: issue.html_url,
-                actor: payload.sender?.login ?? "",
-              },
-            },
-          ]);
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            [`${issue.title}\n${issue.body ?? ""}`],
+            () => ({
+              kind: "issue",
+              ref: `${payload.repository.full_name}#${issue.number}`,
+              url: issue.html_url,
+              actor: payload.sender?.login ?? "",
+            }),
+          );
         },
         "embargo-watch",
       ),
@@ -536,17 +554,18 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
           const { payload } = context;
           if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
           if (!payload.release.draft) return { outcome: "ignored", detail: "not a draft release" };
-          return watchPublic(context, payload.repository, payload.sender?.login ?? "", [
-            {
-              text: `${payload.release.name ?? ""}\n${payload.release.body ?? ""}`,
-              place: {
-                kind: "draft release",
-                ref: `${payload.repository.full_name} ${payload.release.tag_name}`,
-                url: payload.release.html_url,
-                actor: payload.sender?.login ?? "",
-              },
-            },
-          ]);
+          return watchPublic(
+            context,
+            payload.repository,
+            payload.sender?.login ?? "",
+            [`${payload.release.name ?? ""}\n${payload.release.body ?? ""}`],
+            () => ({
+              kind: "draft release",
+              ref: `${payload.repository.full_name} ${payload.release.tag_name}`,
+              url: payload.release.html_url,
+              actor: payload.sender?.login ?? "",
+            }),
+          );
         },
         "embargo-watch",
       ),
@@ -616,19 +635,21 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
         async (context) => {
           const { payload } = context;
           if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+          const commits = payload.commits;
           return watchPublic(
             context,
             payload.repository,
             payload.sender?.login ?? "",
-            payload.commits.map((commit) => ({
-              text: commit.message,
-              place: {
+            commits.map((commit) => commit.message),
+            (i) => {
+              const commit = commits[i];
+              return {
                 kind: "commit",
-                ref: `${payload.repository.full_name}@${commit.id.slice(0, 7)}`,
-                url: commit.url,
-                actor: commit.author.username ?? payload.sender?.login ?? "",
-              },
-            })),
+                ref: `${payload.repository.full_name}@${commit?.id.slice(0, 7)}`,
+                url: commit?.url ?? "",
+                actor: commit?.author?.username ?? payload.sender?.login ?? "",
+              };
+            },
           );
         },
         "embargo-watch",

@@ -78,38 +78,55 @@ export interface EmbargoMatch {
   matched: string;
 }
 
-// GitHub's GHSA alphabet; CVE ids; a fork's `owner/name-ghsa-…` is found through its GHSA id.
+// GitHub's GHSA alphabet; CVE ids; a fork's `owner/name-ghsa-…` is found through its GHSA id. Global, for
+// `exec` from `lastIndex` 0 (reset before each text; matching is synchronous).
 const IDS = /\b(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b|\b(CVE-\d{4}-\d{4,7})\b/gi;
 
-/** Every unpublished advisory the text names, once per advisory and kind; linear in the text. */
+function note(found: Map<string, EmbargoMatch>, advisory: WatchedAdvisory, kind: MatchKind, matched: string): void {
+  const key = `${advisory.ghsa.toLowerCase()} ${kind}`;
+  if (!found.has(key)) found.set(key, { advisory, kind, matched });
+}
+
+/**
+ * Every unpublished advisory the text names, once per advisory and kind; linear in the text. Text that
+ * names nothing (the common case) costs one pass of `IDS` and one substring search per watched phrase,
+ * and allocates nothing but the empty answer.
+ */
 export function findEmbargoMatches(index: WatchIndex, text: string): EmbargoMatch[] {
+  // Every id, fork and phrase of the index belongs to an advisory in `byGhsa`: none, nothing to name.
+  if (index.byGhsa.size === 0) return [];
   const body = text.length > MAX_WATCHED_TEXT ? text.slice(0, MAX_WATCHED_TEXT) : text;
-  const found = new Map<string, EmbargoMatch>();
-  const add = (advisory: WatchedAdvisory, kind: MatchKind, matched: string) => {
-    const key = `${advisory.ghsa.toLowerCase()} ${kind}`;
-    if (!found.has(key)) found.set(key, { advisory, kind, matched });
-  };
-  const lower = body.toLowerCase();
-  for (const m of body.matchAll(IDS)) {
+  let found: Map<string, EmbargoMatch> | undefined;
+  let lower: string | undefined;
+  IDS.lastIndex = 0;
+  for (let m = IDS.exec(body); m !== null; m = IDS.exec(body)) {
     if (m[1]) {
       const advisory = index.byGhsa.get(m[1].toLowerCase());
       if (!advisory) continue;
+      found ??= new Map();
       // `…/oras-go-ghsa-xxxx-…` is the private fork; a bare id is the advisory.
       const fork = advisory.fork?.toLowerCase();
-      const at = m.index ?? 0;
+      const at = m.index;
+      lower ??= body.toLowerCase();
       if (fork && lower.slice(Math.max(0, at - fork.length + m[1].length), at + m[1].length) === fork) {
-        add(advisory, "private fork", advisory.fork ?? m[1]);
-      } else add(advisory, "GHSA id", advisory.ghsa);
+        note(found, advisory, "private fork", advisory.fork ?? m[1]);
+      } else note(found, advisory, "GHSA id", advisory.ghsa);
     } else if (m[2]) {
       const advisory = index.byCve.get(m[2].toUpperCase());
-      if (advisory) add(advisory, "CVE id", m[2].toUpperCase());
+      if (!advisory) continue;
+      found ??= new Map();
+      note(found, advisory, "CVE id", m[2].toUpperCase());
     }
   }
-  for (const [phrase, advisories] of index.phrases) {
-    if (!lower.includes(phrase)) continue;
-    for (const advisory of advisories) add(advisory, "watched phrase", phrase);
+  if (index.phrases.size > 0) {
+    lower ??= body.toLowerCase();
+    for (const [phrase, advisories] of index.phrases) {
+      if (!lower.includes(phrase)) continue;
+      found ??= new Map();
+      for (const advisory of advisories) note(found, advisory, "watched phrase", phrase);
+    }
   }
-  return [...found.values()];
+  return found ? [...found.values()] : [];
 }
 
 /** Where public text was seen. */

@@ -5,13 +5,7 @@
  * phrases) is it read: the org's advisories in one conditional list.
  */
 import { isOpen } from "../domain/advisory-plan.js";
-import {
-  buildWatchIndex,
-  type EmbargoMatch,
-  findEmbargoMatches,
-  type WatchedAdvisory,
-  type WatchIndex,
-} from "../domain/embargo-watch.js";
+import { buildWatchIndex, type WatchedAdvisory, type WatchIndex } from "../domain/embargo-watch.js";
 import { advisoryRepo, type RepositoryAdvisory } from "../github/types.js";
 import type { OrgView, RunContext } from "./org-view.js";
 
@@ -95,14 +89,5 @@ export class EmbargoWatch {
     for (const a of advisories) if (isOpen(a.state)) entries.set(a.ghsa_id.toLowerCase(), watched(a, []));
     this.set(ctx.org, entries);
     return this.indexes.get(ctx.org.toLowerCase()) as WatchIndex;
-  }
-
-  /**
-   * The unpublished advisories public text names. `context` builds a run's context only when the
-   * index has to be read (a warm index decides from memory: nothing is built, read or written).
-   */
-  async matches(org: string, context: () => Promise<RunContext>, texts: readonly string[]): Promise<EmbargoMatch[]> {
-    const index = this.known(org) ?? (await this.index(await context()));
-    return texts.flatMap((text) => findEmbargoMatches(index, text));
   }
 }

@@ -146,6 +146,41 @@ describe("embargo watch", () => {
     expect(reply?.body).toContain("❌");
   });
 
+  it("a push of several commits, one naming the CVE deep in its message: the notice cites that commit", async () => {
+    bed = await startBed();
+    const { issue } = await embargoed(bed);
+    const pushed = await bed.sim.push(ORG, "oras-go", {
+      pusher: "qweeah",
+      files: { "docs/notes.md": "Notes.\n" },
+      message: "docs: notes",
+    });
+    await bed.sim.idle();
+    const payload = structuredClone(bed.sim.deliveries.find((d) => d.id === pushed.id)?.payload) as {
+      ref: string;
+      commits: Array<{ id: string; message: string; url: string }>;
+      installation?: unknown;
+    };
+    const [first] = payload.commits;
+    if (!first) throw new Error("no commit");
+    const ids = [bed.sim.world.sha(), bed.sim.world.sha(), bed.sim.world.sha()];
+    payload.commits = ids.map((id, i) => ({
+      ...first,
+      id,
+      url: first.url.replace(first.id, id),
+      message: i === 1 ? `content: tidy\n\n${"Long context. ".repeat(200)}Refs ${CVE}.` : `chore ${i}`,
+    }));
+    payload.ref = "refs/heads/feature/tidy"; // any branch: the watch reads every branch of a public repository
+    delete payload.installation;
+    const sent = await bed.sim.deliver("push", payload as unknown as Record<string, unknown>);
+    await bed.sim.idle();
+    expect(sent.status).toBe(200);
+    const notices = watchNotices(bed, issue);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(`commit [${ORG}/oras-go@${ids[1]?.slice(0, 7)}]`);
+    expect(notices[0]).toContain(`its CVE id (${CVE})`);
+    expect(notices[0]).not.toContain("Long context");
+  });
+
   it("before the first sweep, the index costs one conditional list of the org's advisories", async () => {
     bed = await startBed();
     seedOras(bed.sim);
