@@ -17,7 +17,7 @@ import type { Octokit, RepositoryAdvisory } from "./github/types.js";
 import { capWebhookBodies, MAX_WEBHOOK_BYTES, pathOf, type RouteHandler, sendJson } from "./http.js";
 import { type EventContext, type EventReport, instrument } from "./instrument.js";
 import { createMetrics, metricsRoute, useRequestMetrics } from "./metrics.js";
-import { malformed, type PayloadShape } from "./payloads.js";
+import { malformed, malformedEach, type PayloadShape } from "./payloads.js";
 import { type Settings, settingsFromEnv } from "./settings.js";
 import { reconcileAudit } from "./workflows/audit.js";
 import { handleComment } from "./workflows/commands.js";
@@ -107,17 +107,18 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   const metrics = deps.settings.metrics ? createMetrics() : undefined;
   // Every handler gets its delivery's Octokit with each HTTP attempt bounded in time.
   const bounded = new WeakSet<object>();
-  // A payload without the fields its handler reads is ignored, never a handler's exception.
+  // A payload without the fields its handler reads is ignored, never a handler's exception. A handler
+  // made of parts (`push`) passes no shape here: each part checks the shape it reads (`inParts`).
   const handle = <C extends EventContext & { octokit: unknown }>(
-    shape: PayloadShape,
+    shape: PayloadShape | null,
     handler: (context: C) => Promise<EventReport>,
     label?: string,
   ) =>
     instrument<C>(
       (context) => {
-        const wrong = malformed(shape, context.payload);
+        const wrong = shape === null ? null : malformed(shape, context.payload);
         if (wrong !== null) return Promise.resolve({ outcome: "ignored", detail: `malformed payload: ${wrong}` });
-        // Once per Octokit: several handlers of one delivery (push) share it.
+        // Once per Octokit, should Probot ever hand one to several handlers.
         if (!bounded.has(context.octokit as object)) {
           bounded.add(context.octokit as object);
           useRequestMetrics(useRequestTimeout(context.octokit as Octokit, timeout), metrics);
@@ -340,6 +341,56 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     }
     context.log.info({ org, actor: login }, "commands by someone outside the org in a public repository refused");
     return { outcome: "ignored", detail: "commands by someone outside the org, in public: refused" };
+  };
+
+  /**
+   * The parts of one delivery, run to the end side by side within its one instrumented handler (one
+   * ledger claim, one log line). Each part is checked against the payload shape it reads, so a payload
+   * malformed for one part still runs the other, and one part's exception neither stops nor hides the
+   * other: the report names every part's outcome in its detail and carries the exceptions as its
+   * `error` (an `AggregateError` when both threw), which `instrument` logs and, for a refusal, answers 503.
+   * The delivery is done when no part failed; otherwise its claim is released and a redelivery runs
+   * every part again (each is idempotent: a reconcile, notices keyed by place).
+   */
+  const inParts = async (
+    payload: unknown,
+    parts: ReadonlyArray<readonly [name: string, shape: PayloadShape, run: () => Promise<EventReport>]>,
+  ): Promise<EventReport> => {
+    const wrong = malformedEach(
+      parts.map(([, shape]) => shape),
+      payload,
+    );
+    const settled = await Promise.allSettled(
+      parts.map(([, , run], i) => {
+        const fields = wrong[i];
+        return fields == null
+          ? run()
+          : Promise.resolve<EventReport>({ outcome: "ignored", detail: `malformed payload: ${fields}` });
+      }),
+    );
+    let outcome: EventReport["outcome"] = "ignored";
+    let detail = "";
+    let writes: number | undefined;
+    const errors: unknown[] = [];
+    settled.forEach((result, i) => {
+      const report: EventReport =
+        result.status === "fulfilled" ? result.value : { outcome: "failed", error: result.reason };
+      if (report.outcome === "failed") outcome = "failed";
+      else if (report.outcome === "done" && outcome === "ignored") outcome = "done";
+      if (report.error !== undefined) errors.push(report.error);
+      if (report.writes !== undefined) writes = (writes ?? 0) + report.writes;
+      detail += `${i > 0 ? "; " : ""}${parts[i]?.[0]}: ${report.detail ?? report.outcome}`;
+    });
+    return {
+      outcome,
+      detail,
+      ...(writes !== undefined ? { writes } : {}),
+      ...(errors.length > 0
+        ? {
+            error: errors.length === 1 ? errors[0] : new AggregateError(errors, "several parts of the delivery failed"),
+          }
+        : {}),
+    };
   };
 
   const isOrg = (payload: object): boolean => {
@@ -600,67 +651,66 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
       }),
     );
 
-    // One handler for `push` (Probot builds a context and an Octokit per handler and delivery): the roster
-    // check and the embargo watch's commit messages, each validated, logged and de-duplicated on its own.
-    const onPush: Array<(context: Context<"push">) => Promise<void>> = [
-      handle<Context<"push">>("push", async (context) => {
-        const { payload } = context;
-        if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-        const branch = payload.repository.default_branch ?? payload.repository.master_branch;
-        if (payload.ref !== `refs/heads/${branch}`) return { outcome: "ignored", detail: "not the default branch" };
-        const paths = new Set(
-          payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]),
-        );
-        const owner = payload.repository.owner?.login ?? "";
-        const repo = payload.repository.name;
-        // The default roster files and the config file decide at once; other paths may be roster files
-        // only if a configuration names them: those the org's configurations named when last read (a
-        // configuration edited since is itself a pushed config file), else read the configuration.
-        // Replicas each remember their own last read, and the push of an edited configuration may have
-        // gone to another one: with shared coordination the configuration is read.
-        if (!touches(paths, DEFAULT_ROSTER_FILES)) {
-          const known = coordination.kind === "memory" ? knownRosterFiles(lists, owner) : [];
-          const files =
-            known.length > 0
-              ? known
-              : await loadConfig(snapshotConfigReader(context.octokit as Octokit, owner, []), owner, repo).then((c) =>
-                  c.ok ? c.config.maintainers.files : [],
-                );
-          if (!touches(paths, files)) return { outcome: "ignored", detail: "no roster or configuration file changed" };
-        }
-        return reconcileFor(context, owner, { kind: "repo", repo });
-      }),
-      handle<Context<"push">>(
-        "push_text",
-        async (context) => {
-          const { payload } = context;
-          if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
-          const commits = payload.commits;
-          return watchPublic(
-            context,
-            payload.repository,
-            payload.sender?.login ?? "",
-            commits.map((commit) => commit.message),
-            (i) => {
-              const commit = commits[i];
-              return {
-                kind: "commit",
-                ref: `${payload.repository.full_name}@${commit?.id.slice(0, 7)}`,
-                url: commit?.url ?? "",
-                actor: commit?.author?.username ?? payload.sender?.login ?? "",
-              };
-            },
-          );
+    // The two parts of a `push`: the roster check (the default branch only) and the embargo watch over
+    // the commit messages (every branch of a public repository).
+    const rosterCheck = async (context: Context<"push">): Promise<EventReport> => {
+      const { payload } = context;
+      if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+      const branch = payload.repository.default_branch ?? payload.repository.master_branch;
+      if (payload.ref !== `refs/heads/${branch}`) return { outcome: "ignored", detail: "not the default branch" };
+      const paths = new Set(
+        payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]),
+      );
+      const owner = payload.repository.owner?.login ?? "";
+      const repo = payload.repository.name;
+      // The default roster files and the config file decide at once; other paths may be roster files
+      // only if a configuration names them: those the org's configurations named when last read (a
+      // configuration edited since is itself a pushed config file), else read the configuration.
+      // Replicas each remember their own last read, and the push of an edited configuration may have
+      // gone to another one: with shared coordination the configuration is read.
+      if (!touches(paths, DEFAULT_ROSTER_FILES)) {
+        const known = coordination.kind === "memory" ? knownRosterFiles(lists, owner) : [];
+        const files =
+          known.length > 0
+            ? known
+            : await loadConfig(snapshotConfigReader(context.octokit as Octokit, owner, []), owner, repo).then((c) =>
+                c.ok ? c.config.maintainers.files : [],
+              );
+        if (!touches(paths, files)) return { outcome: "ignored", detail: "no roster or configuration file changed" };
+      }
+      return reconcileFor(context, owner, { kind: "repo", repo });
+    };
+    const commitWatch = async (context: Context<"push">): Promise<EventReport> => {
+      const { payload } = context;
+      if (!isOrg(payload)) return { outcome: "ignored", detail: "not an organization" };
+      const commits = payload.commits;
+      return watchPublic(
+        context,
+        payload.repository,
+        payload.sender?.login ?? "",
+        commits.map((commit) => commit.message),
+        (i) => {
+          const commit = commits[i];
+          return {
+            kind: "commit",
+            ref: `${payload.repository.full_name}@${commit?.id.slice(0, 7)}`,
+            url: commit?.url ?? "",
+            actor: commit?.author?.username ?? payload.sender?.login ?? "",
+          };
         },
-        "embargo-watch",
+      );
+    };
+    // One handler for `push` (Probot builds a context and an Octokit per handler and delivery), one
+    // ledger claim and one log line per delivery; both parts run to the end (`inParts`).
+    probot.on(
+      "push",
+      handle<Context<"push">>(null, (context) =>
+        inParts(context.payload, [
+          ["roster check", "push", () => rosterCheck(context)],
+          ["embargo watch", "push_text", () => commitWatch(context)],
+        ]),
       ),
-    ];
-    probot.on("push", async (context) => {
-      // Both run to the end; work refused for want of the org's lock (503) is answered once both are done.
-      const outcomes = await Promise.allSettled(onPush.map((h) => h(context)));
-      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-      if (refused) throw refused.reason;
-    });
+    );
 
     probot.on(
       ["repository.archived", "repository.unarchived"],

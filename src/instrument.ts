@@ -9,6 +9,12 @@ export interface EventReport {
   /** Short, content-free explanation: `"2 writes"`, `"not a tracker repo"`. */
   detail?: string;
   writes?: number;
+  /**
+   * Why the delivery failed, when a handler that runs several parts to the end (`push`) reports a part's
+   * exception instead of throwing it: logged as `err` like a thrown one (an `AggregateError` when several
+   * parts failed), and a refusal among them is answered 503 like a thrown one.
+   */
+  error?: unknown;
 }
 
 export interface EventContext {
@@ -18,17 +24,24 @@ export interface EventContext {
   log: Logger;
 }
 
-function describe(payload: unknown): Record<string, unknown> {
-  const p = (payload ?? {}) as {
-    action?: unknown;
-    installation?: { id?: unknown };
-    repository?: { full_name?: unknown };
-  };
-  return {
-    action: typeof p.action === "string" ? p.action : undefined,
-    installation: typeof p.installation?.id === "number" ? p.installation.id : undefined,
-    repo: typeof p.repository?.full_name === "string" ? p.repository.full_name : undefined,
-  };
+interface Described {
+  action?: unknown;
+  installation?: { id?: unknown } | null;
+  repository?: { full_name?: unknown } | null;
+}
+
+const DUPLICATE: EventReport = { outcome: "ignored", detail: "duplicate delivery" };
+
+/** A refusal for want of coordination (the 503 GitHub may redeliver), on its own or among a handler's parts. */
+function refusal(err: unknown): CoordinationUnavailable | undefined {
+  if (err instanceof CoordinationUnavailable) return err;
+  if (err instanceof AggregateError) {
+    for (const e of err.errors) {
+      const found = refusal(e);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -51,55 +64,57 @@ export function instrument<C extends EventContext>(
   } = {},
 ): (context: C) => Promise<void> {
   const now = options.now ?? (() => performance.now());
-  return async (context) => {
-    const started = now();
-    const base = {
+  const { ledger, label, observe } = options;
+  const suffix = label ? `:${label}` : "";
+  /** The delivery's one log line, built field by field (this runs for every delivery). */
+  const line = (context: C, report: EventReport, durationMs: number) => {
+    const p = (context.payload ?? {}) as Described;
+    return {
       event: context.name,
       delivery: context.id,
-      ...(options.label ? { handler: options.label } : {}),
-      ...describe(context.payload),
+      handler: label,
+      action: typeof p.action === "string" ? p.action : undefined,
+      installation: typeof p.installation?.id === "number" ? p.installation.id : undefined,
+      repo: typeof p.repository?.full_name === "string" ? p.repository.full_name : undefined,
+      outcome: report.outcome,
+      detail: report.detail,
+      writes: report.writes,
+      err: report.error,
+      durationMs,
     };
+  };
+  const close = (context: C, started: number, report: EventReport): void => {
+    const elapsed = now() - started;
+    observe?.(context.name, report.outcome, elapsed);
+    const fields = line(context, report, Math.round(elapsed));
+    if (report.error !== undefined) context.log.error(fields, `${context.name} failed`);
+    else context.log.info(fields, `${context.name} ${report.outcome}`);
+  };
+  return async (context) => {
+    const started = now();
     // A delivery handled successfully before (GitHub retries, a redelivery) has nothing left to do.
-    const key = `${context.id}:${context.name}${options.label ? `:${options.label}` : ""}`;
-    const failed = (err: unknown) => {
-      options.observe?.(context.name, "failed", now() - started);
-      context.log.error(
-        { ...base, outcome: "failed", err, durationMs: Math.round(now() - started) },
-        `${context.name} failed`,
-      );
-    };
+    const key = `${context.id}:${context.name}${suffix}`;
     let claimed: boolean;
     try {
-      claimed = options.ledger ? await options.ledger.claim(key) : true;
+      claimed = ledger ? await ledger.claim(key) : true;
     } catch (err) {
-      failed(err);
+      close(context, started, { outcome: "failed", error: err });
       throw err;
     }
     if (!claimed) {
-      context.log.info(
-        { ...base, outcome: "ignored", detail: "duplicate delivery", durationMs: 0 },
-        `${context.name} ignored`,
-      );
+      context.log.info(line(context, DUPLICATE, 0), `${context.name} ignored`);
       return;
     }
+    let report: EventReport;
     try {
-      const report = await handler(context);
-      await (report.outcome !== "failed" ? options.ledger?.done(key) : options.ledger?.release(key));
-      options.observe?.(context.name, report.outcome, now() - started);
-      context.log.info(
-        {
-          ...base,
-          outcome: report.outcome,
-          detail: report.detail,
-          writes: report.writes,
-          durationMs: Math.round(now() - started),
-        },
-        `${context.name} ${report.outcome}`,
-      );
+      report = await handler(context);
+      await (report.outcome !== "failed" ? ledger?.done(key) : ledger?.release(key));
     } catch (err) {
-      await options.ledger?.release(key);
-      failed(err);
-      if (err instanceof CoordinationUnavailable) throw err;
+      report = { outcome: "failed", error: err };
+      await ledger?.release(key);
     }
+    close(context, started, report);
+    const refused = refusal(report.error);
+    if (refused) throw refused;
   };
 }

@@ -13,6 +13,21 @@ const repository = z.object({ name: z.string().min(1), owner: login });
 /** A repository whose text the embargo watch reads: its visibility decides whether the text is public. */
 const publicText = repository.extend({ private: z.boolean(), full_name: z.string() });
 
+/** What the roster check of a push reads: the branch, and each commit's changed paths. */
+const pushRepository = repository.extend({ default_branch: z.string().nullish(), master_branch: z.string().nullish() });
+const pushCommit = z.object({
+  added: z.array(z.string()).nullish(),
+  modified: z.array(z.string()).nullish(),
+  removed: z.array(z.string()).nullish(),
+});
+/** What the embargo watch reads of a pushed commit. */
+const textCommit = z.object({
+  id: z.string(),
+  message: z.string(),
+  url: z.string(),
+  author: z.object({ username: z.string().nullish() }).nullish(),
+});
+
 const SCHEMAS = {
   repository_advisory: z.object({
     installation,
@@ -46,18 +61,7 @@ const SCHEMAS = {
       prerelease: z.boolean(),
     }),
   }),
-  push: z.object({
-    installation,
-    ref: z.string(),
-    repository: repository.extend({ default_branch: z.string().nullish(), master_branch: z.string().nullish() }),
-    commits: z.array(
-      z.object({
-        added: z.array(z.string()).nullish(),
-        modified: z.array(z.string()).nullish(),
-        removed: z.array(z.string()).nullish(),
-      }),
-    ),
-  }),
+  push: z.object({ installation, ref: z.string(), repository: pushRepository, commits: z.array(pushCommit) }),
   repository: z.object({ installation, repository }),
   organization: z.object({ installation, organization: login }),
   pull_request: z.object({
@@ -80,18 +84,7 @@ const SCHEMAS = {
       html_url: z.string(),
     }),
   }),
-  push_text: z.object({
-    installation,
-    repository: publicText,
-    commits: z.array(
-      z.object({
-        id: z.string(),
-        message: z.string(),
-        url: z.string(),
-        author: z.object({ username: z.string().nullish() }).nullish(),
-      }),
-    ),
-  }),
+  push_text: z.object({ installation, repository: publicText, commits: z.array(textCommit) }),
   release_text: z.object({
     installation,
     repository: publicText,
@@ -116,4 +109,27 @@ export function malformed(shape: PayloadShape, payload: unknown): string | null 
   if (result.success) return null;
   const paths = [...new Set(result.error.issues.map((i) => i.path.join(".") || "(payload)"))];
   return paths.slice(0, 5).join(", ");
+}
+
+/**
+ * Shapes read by the parts of one handler, as one schema holding every field of each: a payload it
+ * accepts is accepted by each of them, and one it refuses lacks a field of at least one.
+ */
+const TOGETHER: Readonly<Record<string, z.ZodType>> = {
+  "push+push_text": z.object({
+    installation,
+    ref: z.string(),
+    repository: pushRepository.extend(publicText.shape),
+    commits: z.array(pushCommit.extend(textCommit.shape)),
+  }),
+};
+
+/**
+ * `malformed` for each of `shapes`, the shapes the parts of one handler read. A payload with every
+ * field all of them read (the common case) is checked once; otherwise each shape on its own, so a part
+ * whose fields are all there still runs.
+ */
+export function malformedEach(shapes: readonly PayloadShape[], payload: unknown): Array<string | null> {
+  if (TOGETHER[shapes.join("+")]?.safeParse(payload).success) return shapes.map(() => null);
+  return shapes.map((shape) => malformed(shape, payload));
 }

@@ -1,5 +1,6 @@
+import type { Logger } from "pino";
 import { describe, expect, it } from "vitest";
-import { localLedger } from "../../src/coordination/index.js";
+import { CoordinationUnavailable, localLedger } from "../../src/coordination/index.js";
 import { instrument } from "../../src/instrument.js";
 import { RecentSet } from "../../src/workflows/recent.js";
 import { capturingLogger } from "../helpers/log.js";
@@ -49,5 +50,57 @@ describe("instrument: one log line per delivery, duplicates answered at once", (
       ["ignored", "d-1", "o/r", "published"],
     ]);
     expect(entries.every((e) => typeof e.durationMs === "number")).toBe(true);
+  });
+});
+
+describe("instrument: a handler that runs parts to the end reports their failure", () => {
+  const context = (log: Logger) => ({
+    id: "d-2",
+    name: "push",
+    payload: { repository: { full_name: "o/r" }, installation: { id: 7 } },
+    log,
+  });
+
+  it("a reported error is logged as err on the one line, and the delivery is released, not remembered", async () => {
+    const { log, lines } = await capturingLogger("info");
+    let runs = 0;
+    const wrapped = instrument(
+      async () => {
+        runs += 1;
+        return runs === 1
+          ? { outcome: "failed" as const, detail: "a: failed; b: 1 case(s)", writes: 1, error: new Error("a broke") }
+          : { outcome: "done" as const, detail: "a: ignored; b: 1 case(s)" };
+      },
+      { ledger: localLedger(new RecentSet(10)) },
+    );
+    await wrapped(context(log)); // resolves: an ordinary failure is not Probot's to answer 500
+    await wrapped(context(log)); // released: runs again
+    await wrapped(context(log)); // done: a duplicate
+    await new Promise((r) => setTimeout(r, 20));
+    expect(runs).toBe(2);
+    const entries = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(
+      entries.map((e) => [e.level, e.msg, e.outcome, e.detail, e.writes, (e.err as { message?: string })?.message]),
+    ).toEqual([
+      [50, "push failed", "failed", "a: failed; b: 1 case(s)", 1, "a broke"],
+      [30, "push done", "done", "a: ignored; b: 1 case(s)", undefined, undefined],
+      [30, "push ignored", "ignored", "duplicate delivery", undefined, undefined],
+    ]);
+    expect(entries.every((e) => e.repo === "o/r" && e.installation === 7 && e.delivery === "d-2")).toBe(true);
+  });
+
+  it("a refusal among the reported errors escapes with its 503, after the line is written", async () => {
+    const { log, lines } = await capturingLogger("info");
+    const refused = new CoordinationUnavailable("the lease was lost");
+    const wrapped = instrument(async () => ({
+      outcome: "failed" as const,
+      detail: "a: failed; b: failed",
+      error: new AggregateError([new Error("b broke"), refused]),
+    }));
+    await expect(wrapped(context(log))).rejects.toBe(refused);
+    await new Promise((r) => setTimeout(r, 20));
+    const [entry, ...more] = lines().map((l) => JSON.parse(l) as { outcome?: string; err?: { type?: string } });
+    expect(more).toEqual([]);
+    expect([entry?.outcome, entry?.err?.type]).toEqual(["failed", "AggregateError"]);
   });
 });
