@@ -15,6 +15,25 @@ describe("RecentSet", () => {
     set.add("e");
     expect(["b", "c", "d", "e"].map((k) => set.has(k))).toEqual([true, false, true, true]);
   });
+
+  it("at capacity for a long time (the set compacting itself meanwhile), still exactly the newest entries", () => {
+    const set = new RecentSet(1000);
+    // When each key was last added: every key, and every 7th one touched again 500 adds later.
+    const last = new Map<string, number>();
+    let clock = 0;
+    const add = (key: string) => {
+      set.add(key);
+      last.set(key, clock++);
+    };
+    for (let i = 0; i < 50_000; i++) {
+      add(`d-${i}`);
+      if (i % 7 === 0 && i >= 500) add(`d-${i - 500}`);
+    }
+    expect(set.size).toBe(1000);
+    const byRecency = [...last].sort((a, b) => b[1] - a[1]).map(([key]) => key);
+    expect(byRecency.slice(0, 1000).filter((key) => !set.has(key))).toEqual([]);
+    expect(byRecency.slice(1000).filter((key) => set.has(key))).toEqual([]);
+  });
 });
 
 describe("instrument: one log line per delivery, duplicates answered at once", () => {
