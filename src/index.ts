@@ -344,52 +344,48 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
   };
 
   /**
-   * The parts of one delivery, run to the end side by side within its one instrumented handler (one
-   * ledger claim, one log line). Each part is checked against the payload shape it reads, so a payload
+   * A handler made of parts, run to the end side by side within one instrumented delivery (one ledger
+   * claim, one log line). Each part is checked against the payload shape it reads, so a payload
    * malformed for one part still runs the other, and one part's exception neither stops nor hides the
    * other: the report names every part's outcome in its detail and carries the exceptions as its
-   * `error` (an `AggregateError` when both threw), which `instrument` logs and, for a refusal, answers 503.
-   * The delivery is done when no part failed; otherwise its claim is released and a redelivery runs
-   * every part again (each is idempotent: a reconcile, notices keyed by place).
+   * `error` (an `AggregateError` when several threw), which `instrument` logs and, for a refusal,
+   * answers 503. The delivery is done when no part failed; otherwise its claim is released and a
+   * redelivery runs every part again (each is idempotent: a reconcile, notices keyed by place).
    */
-  const inParts = async (
-    payload: unknown,
-    parts: ReadonlyArray<readonly [name: string, shape: PayloadShape, run: () => Promise<EventReport>]>,
-  ): Promise<EventReport> => {
-    const wrong = malformedEach(
-      parts.map(([, shape]) => shape),
-      payload,
-    );
-    const settled = await Promise.allSettled(
-      parts.map(([, , run], i) => {
-        const fields = wrong[i];
-        return fields == null
-          ? run()
-          : Promise.resolve<EventReport>({ outcome: "ignored", detail: `malformed payload: ${fields}` });
-      }),
-    );
-    let outcome: EventReport["outcome"] = "ignored";
-    let detail = "";
-    let writes: number | undefined;
-    const errors: unknown[] = [];
-    settled.forEach((result, i) => {
-      const report: EventReport =
-        result.status === "fulfilled" ? result.value : { outcome: "failed", error: result.reason };
-      if (report.outcome === "failed") outcome = "failed";
-      else if (report.outcome === "done" && outcome === "ignored") outcome = "done";
-      if (report.error !== undefined) errors.push(report.error);
-      if (report.writes !== undefined) writes = (writes ?? 0) + report.writes;
-      detail += `${i > 0 ? "; " : ""}${parts[i]?.[0]}: ${report.detail ?? report.outcome}`;
-    });
-    return {
-      outcome,
-      detail,
-      ...(writes !== undefined ? { writes } : {}),
-      ...(errors.length > 0
-        ? {
-            error: errors.length === 1 ? errors[0] : new AggregateError(errors, "several parts of the delivery failed"),
-          }
-        : {}),
+  const inParts = <C extends EventContext>(
+    parts: ReadonlyArray<readonly [name: string, shape: PayloadShape, run: (context: C) => Promise<EventReport>]>,
+  ) => {
+    const check = malformedEach(parts.map(([, shape]) => shape));
+    return async (context: C): Promise<EventReport> => {
+      const wrong = check(context.payload);
+      const settled = await Promise.allSettled(
+        parts.map(([, , run], i) => {
+          const fields = wrong[i];
+          return fields == null
+            ? run(context)
+            : Promise.resolve<EventReport>({ outcome: "ignored", detail: `malformed payload: ${fields}` });
+        }),
+      );
+      let outcome: EventReport["outcome"] = "ignored";
+      let detail = "";
+      let writes: number | undefined;
+      const errors: unknown[] = [];
+      for (let i = 0; i < settled.length; i++) {
+        const result = settled[i] as PromiseSettledResult<EventReport>;
+        const part: EventReport =
+          result.status === "fulfilled" ? result.value : { outcome: "failed", error: result.reason };
+        if (part.outcome === "failed") outcome = "failed";
+        else if (part.outcome === "done" && outcome === "ignored") outcome = "done";
+        if (part.error !== undefined) errors.push(part.error);
+        if (part.writes !== undefined) writes = (writes ?? 0) + part.writes;
+        detail += `${i > 0 ? "; " : ""}${parts[i]?.[0]}: ${part.detail ?? part.outcome}`;
+      }
+      const report: EventReport = { outcome, detail };
+      if (writes !== undefined) report.writes = writes;
+      if (errors.length > 0)
+        report.error =
+          errors.length === 1 ? errors[0] : new AggregateError(errors, "several parts of the delivery failed");
+      return report;
     };
   };
 
@@ -704,10 +700,11 @@ export function createAdvisoryBot(deps: AppDeps): AdvisoryBot {
     // ledger claim and one log line per delivery; both parts run to the end (`inParts`).
     probot.on(
       "push",
-      handle<Context<"push">>(null, (context) =>
-        inParts(context.payload, [
-          ["roster check", "push", () => rosterCheck(context)],
-          ["embargo watch", "push_text", () => commitWatch(context)],
+      handle<Context<"push">>(
+        null,
+        inParts([
+          ["roster check", "push", rosterCheck],
+          ["embargo watch", "push_text", commitWatch],
         ]),
       ),
     );
