@@ -107,8 +107,9 @@ export function findEmbargoMatches(index: WatchIndex, text: string): EmbargoMatc
       // `…/oras-go-ghsa-xxxx-…` is the private fork; a bare id is the advisory.
       const fork = advisory.fork?.toLowerCase();
       const at = m.index;
-      lower ??= body.toLowerCase();
-      if (fork && lower.slice(Math.max(0, at - fork.length + m[1].length), at + m[1].length) === fork) {
+      // Compared on the original text's own offsets: lower-casing can change the length of what precedes
+      // (`İ` becomes two code units), so offsets into a lower-cased copy would point elsewhere.
+      if (fork && body.slice(Math.max(0, at - fork.length + m[1].length), at + m[1].length).toLowerCase() === fork) {
         note(found, advisory, "private fork", advisory.fork ?? m[1]);
       } else note(found, advisory, "GHSA id", advisory.ghsa);
     } else if (m[2]) {

@@ -47,6 +47,12 @@ describe("what the embargo watch finds in public text", () => {
     ]);
   });
 
+  it("a link to the fork after text whose lower case is longer (İ), still as the fork", () => {
+    expect(kinds("İİİİ see https://github.com/Oras-Project/oras-go-GHSA-c3cj-4wjw-9c45/pull/1")).toEqual([
+      ["GHSA-c3cj-4wjw-9c45", "private fork", "oras-project/oras-go-ghsa-c3cj-4wjw-9c45"],
+    ]);
+  });
+
   it("a watched phrase, whatever its case and spacing in the phrase list", () => {
     expect(kinds("This PR stops Layer Title Traversal in pull")).toEqual([
       ["GHSA-c3cj-4wjw-9c45", "watched phrase", "layer title traversal"],
