@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import pino from "pino";
-import { type ApplicationFunction, type ApplicationFunctionOptions, Probot, ProbotOctokit, Server } from "probot";
+import { type ApplicationFunction, type ApplicationFunctionOptions, Probot, Server } from "probot";
 import { createAdvisoryBot } from "../src/index.js";
 import { BED_SECRET, type Bed, startBed } from "../src/sim/harness.js";
 import { ORG, seedOras } from "../src/sim/oras-world.js";
@@ -70,8 +70,9 @@ function median(values: number[]): number {
 }
 
 /**
- * A Probot server built exactly as the bed builds the app's, loading an app that does nothing (or, with
- * `app`, another app function: the bench also loads one with no-op handlers for the app's events).
+ * A Probot server as Probot ships (its own Octokit class, retries and throttling on, as the app's has
+ * them), loading an app that does nothing (or, with `app`, another app function: the bench also loads
+ * one with no-op handlers for the app's events).
  */
 export async function startBareServer(
   apiUrl: string,
@@ -83,14 +84,9 @@ export async function startBareServer(
     type: "pkcs1",
     format: "pem",
   }) as string;
-  const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-    ...o,
-    retry: { enabled: false },
-    throttle: { ...(o.throttle as object), enabled: false },
-  }));
   const port = await freePort();
   const server = new Server({
-    Probot: Probot.defaults({ appId, privateKey, secret: BED_SECRET, baseUrl: apiUrl, Octokit, log }),
+    Probot: Probot.defaults({ appId, privateKey, secret: BED_SECRET, baseUrl: apiUrl, log }),
     host: "127.0.0.1",
     port,
     log,
