@@ -140,13 +140,29 @@ const SECTION_WORDS: Record<SectionKind, readonly string[]> = {
 };
 
 const KINDS = Object.keys(SECTION_WORDS) as SectionKind[];
+/** The kinds each single word stands for, and the phrases of several words padded by spaces (built once). */
+const KINDS_BY_WORD = new Map<string, SectionKind[]>();
+const PHRASES: Array<{ kind: SectionKind; padded: string }> = [];
+for (const kind of KINDS) {
+  for (const w of SECTION_WORDS[kind]) {
+    if (w.includes(" ")) PHRASES.push({ kind, padded: ` ${w} ` });
+    else KINDS_BY_WORD.set(w, [...(KINDS_BY_WORD.get(w) ?? []), kind]);
+  }
+}
 
-/** The kinds a heading's text stands for (possibly several, e.g. "Summary and details"). */
+/**
+ * The kinds a heading's text stands for (possibly several, e.g. "Summary and details"): its words (split
+ * at `-._+` too) looked up one by one, and the phrases of several words looked for among them.
+ */
 export function headingKinds(title: string): SectionKind[] {
-  const words = ` ${wordTokens(title)
-    .flatMap((t) => t.split(/[-._+]/))
-    .join(" ")} `;
-  return KINDS.filter((kind) => SECTION_WORDS[kind].some((w) => words.includes(` ${w} `)));
+  const words = wordTokens(title).flatMap((t) => t.split(/[-._+]/));
+  const found = new Set<SectionKind>();
+  for (const word of words) for (const kind of KINDS_BY_WORD.get(word) ?? []) found.add(kind);
+  if (words.length > 1) {
+    const joined = ` ${words.join(" ")} `;
+    for (const { kind, padded } of PHRASES) if (!found.has(kind) && joined.includes(padded)) found.add(kind);
+  }
+  return found.size === 0 ? [] : KINDS.filter((kind) => found.has(kind));
 }
 
 export interface Section {
@@ -226,41 +242,50 @@ interface Sentence {
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
+/** Whether the UTF-16 code unit at `i` is a letter or digit (`WORD_CHAR`); ASCII decided without the pattern. */
+function isWordAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  return WORD_CHAR.test(text[i] as string);
+}
+
 /** Lower-case word tokens; `2.6.1`, `v2.6.1-rc.1`, `oras-go` stay one token. */
 function wordTokens(text: string): string[] {
   return sentences(text).flatMap((s) => s.tokens);
 }
 
-/** Split prose into sentences of lower-case tokens. One pass over the characters. */
+/**
+ * Split prose into sentences of lower-case tokens. One pass over the characters; a token is the run of
+ * characters from `start`, cut out once it ends.
+ */
 function sentences(text: string): Sentence[] {
   const result: Sentence[] = [];
   let tokens: string[] = [];
-  let token = "";
+  let start = -1;
+  let i = 0;
   const flush = () => {
-    if (token !== "") tokens.push(token.toLowerCase());
-    token = "";
+    if (start >= 0) tokens.push(text.slice(start, i).toLowerCase());
+    start = -1;
   };
   const end = (question: boolean) => {
     flush();
     if (tokens.length > 0) result.push({ tokens, question });
     tokens = [];
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (WORD_CHAR.test(c)) {
-      token += c;
+  for (; i < text.length; i++) {
+    if (isWordAt(text, i)) {
+      if (start < 0) start = i;
       continue;
     }
+    const c = text[i] as string;
     const next = text[i + 1];
     if (
       (c === "." || c === "-" || c === "_" || c === "+") &&
-      token !== "" &&
-      next !== undefined &&
-      WORD_CHAR.test(next)
-    ) {
-      token += c;
+      start >= 0 &&
+      i + 1 < text.length &&
+      isWordAt(text, i + 1)
+    )
       continue;
-    }
     flush();
     if (c === "\n" && next === "\n") end(false);
     else if ((c === "." || c === "!" || c === "?" || c === ";") && (next === undefined || /\s|[)"'*_`]/.test(next)))
