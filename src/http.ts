@@ -33,14 +33,18 @@ export function healthRoutes(isReady: () => boolean): RouteHandler {
  */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
+/** Decodes a whole body at once (no stream state is kept between calls), as Probot's middleware would. */
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
+
 type Middleware = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
 
 /**
  * Puts a size cap in front of Probot's webhook middleware, which buffers the whole body before it checks
  * the signature. A POST to the webhook path declaring more than `max` bytes is answered 413 without
- * reading its body; a body sent without a length (chunked) is read up to `max` bytes and, past that,
- * answered 413 and the connection closed — nothing more is read and nothing is handled. A body within
- * the cap is handed to the middleware already read.
+ * reading its body, and one declaring at most `max` goes to the middleware as it is (Node's parser reads
+ * no more than the declared length); a body sent without a length (chunked) is read up to `max` bytes
+ * and, past that, answered 413 and the connection closed — nothing more is read and nothing is handled;
+ * within the cap it is handed to the middleware already read.
  */
 export function capWebhookBodies(
   inner: Middleware,
@@ -51,11 +55,16 @@ export function capWebhookBodies(
   const webhookPath = path.replace(/\/+$/, "") || "/";
   return async (req, res, next) => {
     if (req.method !== "POST" || pathOf(req).replace(/\/+$/, "") !== webhookPath) return inner(req, res, next);
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > max) return refuse(req, res, declared);
+    const length = req.headers["content-length"];
+    if (length !== undefined) {
+      const declared = Number(length);
+      if (!Number.isFinite(declared) || declared > max) return refuse(req, res, declared);
+      // Node's HTTP parser hands on exactly the declared length (never more): the middleware reads it.
+      return inner(req, res, next);
+    }
     const body = await readCapped(req, max);
     if (body === null) return refuse(req, res, max + 1);
-    (req as IncomingMessage & { body?: string }).body = new TextDecoder("utf-8", { fatal: false }).decode(body);
+    (req as IncomingMessage & { body?: string }).body = UTF8.decode(body);
     return inner(req, res, next);
   };
 

@@ -96,6 +96,8 @@ function deliveryHeaders(body: Buffer | null): Record<string, string> {
 describe("webhook bodies over GitHub's payload cap are refused before they are buffered", () => {
   let bed: Bed;
   let payload: Record<string, unknown>;
+  /** Another `/advisory help`, on another issue, for a second delivery handled in full. */
+  let another: Record<string, unknown>;
   let url: string;
 
   beforeAll(async () => {
@@ -107,12 +109,18 @@ describe("webhook bodies over GitHub's payload cap are refused before they are b
     const receiver = await startWebhookReceiver(BED_SECRET);
     bed.sim.setWebhookTarget({ url: receiver.url, secret: BED_SECRET });
     await bed.sim.comment(ORG, "oras", issue.number, "outsider", "/advisory help");
+    const second = await bed.sim.openIssue(ORG, "oras", "outsider", { title: "another question" });
+    await bed.sim.comment(ORG, "oras", second.number, "outsider", "/advisory help");
     await bed.sim.idle();
     url = `${bed.appUrl}/api/github/webhooks`;
     bed.sim.setWebhookTarget({ url, secret: BED_SECRET });
     await receiver.close();
-    payload = receiver.received.at(-1)?.payload as Record<string, unknown>;
+    const comments = receiver.received.filter((d) => d.event === "issue_comment");
+    payload = comments.at(-2)?.payload as Record<string, unknown>;
+    another = comments.at(-1)?.payload as Record<string, unknown>;
     expect(payload.action).toBe("created");
+    expect(another.action).toBe("created");
+    expect((another.issue as { number: number }).number).toBe(second.number);
   });
   afterAll(async () => {
     await bed.close();
@@ -159,6 +167,18 @@ describe("webhook bodies over GitHub's payload cap are refused before they are b
     await bed.sim.idle();
     expect(sent.status).toBe(200);
     // Handled: the app read the issue's comments and answered the command.
+    expect(bed.sim.requests.length).toBeGreaterThan(0);
+    expect(replies()).toBe(before + 1);
+  });
+
+  it("a delivery within the cap sent chunked, without a length, is read whole and handled", async () => {
+    const body = Buffer.from(JSON.stringify({ ...another, padding: "x".repeat(MiB) }));
+    const chunks = [body.subarray(0, 1000), body.subarray(1000, 600_000), body.subarray(600_000)];
+    bed.sim.resetRequests();
+    const before = replies();
+    const sent = await post(url, { ...deliveryHeaders(body), "transfer-encoding": "chunked" }, chunks, true);
+    await bed.sim.idle();
+    expect(sent.status).toBe(200);
     expect(bed.sim.requests.length).toBeGreaterThan(0);
     expect(replies()).toBe(before + 1);
   });
