@@ -44,6 +44,11 @@ export interface LatencyOptions {
   roundSize: number;
   /** share of the deliveries sent for the command (it costs tens of milliseconds each) */
   commandShare: number;
+  /**
+   * share of the deliveries sent for an ignored event (about a millisecond each): more rounds for the
+   * rows whose target is a ratio of 1.1, where one round's ratio moves by ±0.1 with the machine
+   */
+  ignoredShare: number;
 }
 
 export const DEFAULT_LATENCY: LatencyOptions = {
@@ -53,7 +58,19 @@ export const DEFAULT_LATENCY: LatencyOptions = {
   warmup: 50,
   roundSize: 25,
   commandShare: 0.3,
+  ignoredShare: 4,
 };
+
+/**
+ * The order of the servers in each round, in turn: the app and the no-op app take each place equally
+ * often (the rows without a no-op app alternate the app and bare Probot).
+ */
+const ORDERS = [
+  ["noop", "app", "bare"],
+  ["bare", "app", "noop"],
+  ["app", "noop", "bare"],
+  ["bare", "noop", "app"],
+] as const;
 
 function p50(t: Timings): number {
   return percentile(
@@ -249,11 +266,21 @@ export async function runLatency(
       name: string;
       ignored: boolean;
       make: (n: number) => (i: number) => PreparedDelivery;
-      /** fewer deliveries for a command, which reads the org each time */
+      /** fewer deliveries for a command (it reads the org each time), more for an ignored event */
       share?: number;
     }> = [
-      { name: "issues.labeled (no handler)", ignored: true, make: same(world.labeled) },
-      { name: "push, other branch (ignored)", ignored: true, make: same(world.pushOther) },
+      {
+        name: "issues.labeled (no handler)",
+        ignored: true,
+        share: options.ignoredShare,
+        make: same(world.labeled),
+      },
+      {
+        name: "push, other branch (ignored)",
+        ignored: true,
+        share: options.ignoredShare,
+        make: same(world.pushOther),
+      },
       { name: "release fixing nothing", ignored: false, make: same(world.releaseNothing) },
     ];
     const help = world.help;
@@ -274,12 +301,13 @@ export async function runLatency(
         [Math.round(options.sequential * share), 1],
         [Math.round(options.concurrent * share), options.concurrency],
       ] as const) {
-        // Warm both servers (JIT, keep-alive sockets, the installation token), then measure them in short
-        // rounds that alternate which goes first, so that drift and bursts of other load on the machine hit
-        // both alike; the overhead is the median of the per-round p50 ratios.
+        // Warm every server (JIT, keep-alive sockets, the installation token), then measure them in short
+        // rounds that turn their order (`ORDERS`), so that drift and bursts of other load on the machine hit
+        // all alike; the overhead is the median of the per-round p50 ratios.
         const warm = Math.min(concurrency, options.warmup);
         await load(bare.url, event.make(options.warmup), options.warmup, warm);
         await load(world.appUrl, event.make(options.warmup), options.warmup, warm);
+        if (event.ignored) await load(noop.url, event.make(options.warmup), options.warmup, warm);
         await world.bed.sim.idle();
         const bareRuns: Timings[] = [];
         const appRuns: Timings[] = [];
@@ -291,7 +319,7 @@ export async function runLatency(
           if (n <= 0) break;
           const forBare = event.make(n);
           const forApp = event.make(n);
-          const order = round % 2 === 0 ? ["bare", "noop", "app"] : ["app", "noop", "bare"];
+          const order = ORDERS[round % ORDERS.length] as (typeof ORDERS)[number];
           for (const who of order) {
             if (who === "bare") bareRuns.push(await load(bare.url, forBare, n, concurrency));
             else if (who === "app") appRuns.push(await load(world.appUrl, forApp, n, concurrency));
