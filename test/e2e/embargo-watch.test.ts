@@ -2,30 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { writeRequests } from "../../src/sim/demo.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
 import { ORG, seedOras, TRACKER } from "../../src/sim/oras-world.js";
-import { ORAS_GO_UNVERSIONED, stateIn, trackingIssues } from "../helpers/world.js";
+import { EMBARGOED_CVE, embargoed, ORAS_GO_UNVERSIONED, stateIn, trackingIssues } from "../helpers/world.js";
 
-const CVE = "CVE-2026-41234";
-
-async function embargoed(bed: Bed) {
-  seedOras(bed.sim);
-  const reported = await bed.sim.reportVulnerability(ORG, "oras-go", {
-    reporter: "reporter1",
-    summary: "Path traversal when extracting crafted artifacts",
-    description: "### Impact\nA crafted manifest escapes the target directory.\n",
-    vulnerabilities: [ORAS_GO_UNVERSIONED],
-  });
-  await bed.sim.idle();
-  bed.sim.tick(); // the private fork is ready
-  const record = bed.sim.world.advisories.get(reported.ghsa_id);
-  if (!record) throw new Error("no advisory");
-  bed.sim.world.updateAdvisory(record, { cve_id: CVE }, "sajay"); // GitHub assigned the requested CVE
-  await bed.bot.sweepAll(); // the sweep reads the org: the watch's index now knows the fork and the CVE
-  await bed.sim.idle();
-  const issue = trackingIssues(bed, reported.ghsa_id)[0];
-  const fork = bed.sim.world.getAdvisory(reported.ghsa_id)?.private_fork;
-  if (!issue || !fork) throw new Error("not tracked or no fork");
-  return { ghsa: reported.ghsa_id, issue: issue.number, fork };
-}
+const CVE = EMBARGOED_CVE;
 
 /** The embargo-watch notices on the tracking issue, by the app. */
 function watchNotices(bed: Bed, issue: number): string[] {

@@ -8,11 +8,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CoordinationUnavailable, localCoordination } from "../../src/coordination/index.js";
 import { type Bed, startBed } from "../../src/sim/harness.js";
-import { ORG, OWNERS_ORAS_GO, seedOras, TRACKER } from "../../src/sim/oras-world.js";
+import { ORG, OWNERS_ORAS_GO, TRACKER } from "../../src/sim/oras-world.js";
 import { capturingLogger } from "../helpers/log.js";
-import { ORAS_GO_UNVERSIONED, stateIn, trackingIssues } from "../helpers/world.js";
+import { EMBARGOED_CVE, embargoed, stateIn } from "../helpers/world.js";
 
-const CVE = "CVE-2026-41234";
+const CVE = EMBARGOED_CVE;
 
 interface Line {
   event?: string;
@@ -48,26 +48,6 @@ function faultyCoordination() {
     },
   };
   return { coordination, control };
-}
-
-async function embargoed(bed: Bed) {
-  seedOras(bed.sim);
-  const reported = await bed.sim.reportVulnerability(ORG, "oras-go", {
-    reporter: "reporter1",
-    summary: "Path traversal when extracting crafted artifacts",
-    description: "### Impact\nA crafted manifest escapes the target directory.\n",
-    vulnerabilities: [ORAS_GO_UNVERSIONED],
-  });
-  await bed.sim.idle();
-  bed.sim.tick();
-  const record = bed.sim.world.advisories.get(reported.ghsa_id);
-  if (!record) throw new Error("no advisory");
-  bed.sim.world.updateAdvisory(record, { cve_id: CVE }, "sajay");
-  await bed.bot.sweepAll(); // the watch's index knows the CVE
-  await bed.sim.idle();
-  const issue = trackingIssues(bed, reported.ghsa_id)[0];
-  if (!issue) throw new Error("not tracked");
-  return { ghsa: reported.ghsa_id, issue: issue.number };
 }
 
 function watchNotices(bed: Bed, issue: number): string[] {
